@@ -1,0 +1,295 @@
+"""Fashion-MNIST and MNIST: finding the files, checking them, and serving minibatches fast."""
+import gzip
+import hashlib
+import math
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+__all__ = [
+    "DataError", "DATASETS", "FASHION_MNIST_LABELS", "dataset_spec", "data_root", "find_raw_files",
+    "read_idx", "load_tensors", "get_dataset", "get_fashion_mnist_labels", "get_labels",
+    "normalization_stats", "TensorLoader", "load_data", "load_data_fashion_mnist", "load_data_mnist",
+]
+
+FASHION_MNIST_LABELS = ("t-shirt", "trouser", "pullover", "dress", "coat",
+                        "sandal", "shirt", "sneaker", "bag", "ankle boot")
+
+# sha256 of the four canonical (uncompressed) IDX files of each data set.
+_SHA256 = {
+    "FashionMNIST": {
+        "train-images-idx3-ubyte": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+        "train-labels-idx1-ubyte": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+        "t10k-images-idx3-ubyte": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+        "t10k-labels-idx1-ubyte": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+    },
+    "MNIST": {
+        "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+        "train-labels-idx1-ubyte": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+        "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+        "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+    },
+}
+
+
+class DataError(RuntimeError):
+    """The data files are missing or damaged; the message says where we looked and what to do."""
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """What d2lmini knows about one data set."""
+    name: str
+    folder: str
+    labels: tuple
+    mean: float
+    std: float
+    offline_dirs: tuple = ()
+
+
+DATASETS = {
+    "fashion-mnist": DatasetSpec("fashion-mnist", "FashionMNIST", FASHION_MNIST_LABELS, 0.2860, 0.3530,
+                                 ("/usr/share/datasets/fashion-mnist",)),
+    "mnist": DatasetSpec("mnist", "MNIST", tuple(str(i) for i in range(10)), 0.1307, 0.3081),
+}
+
+
+def dataset_spec(name):
+    """The DatasetSpec for a name such as 'fashion-mnist', 'FashionMNIST' or 'mnist'."""
+    key = str(name).lower().replace("_", "-")
+    key = {"fashionmnist": "fashion-mnist", "fmnist": "fashion-mnist"}.get(key, key)
+    if key not in DATASETS:
+        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATASETS)}")
+    return DATASETS[key]
+
+
+def data_root(root=None):
+    """The data folder: the root argument, else $D2LMINI_DATA, else a per-user cache folder."""
+    if root is None:
+        root = os.environ.get("D2LMINI_DATA") or _cache_dir()
+    return Path(root).expanduser()
+
+
+def _cache_dir():
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local"
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "d2lmini"
+
+
+def _file_names(train):
+    prefix = "train" if train else "t10k"
+    return f"{prefix}-images-idx3-ubyte", f"{prefix}-labels-idx1-ubyte"
+
+
+def _candidates(spec, root, file_name):
+    raw = root / spec.folder / "raw"
+    yield raw / file_name
+    yield raw / (file_name + ".gz")
+    for folder in spec.offline_dirs:
+        yield Path(folder) / (file_name + ".gz")
+        yield Path(folder) / file_name
+
+
+def find_raw_files(name, train=True, root=None):
+    """Paths of the (images, labels) IDX files, or None for each one that is nowhere to be found."""
+    spec, root = dataset_spec(name), data_root(root)
+    return tuple(next((p for p in _candidates(spec, root, f) if p.is_file()), None) for f in _file_names(train))
+
+
+def _missing_message(spec, root):
+    looked = [str(root / spec.folder / "raw"), *spec.offline_dirs]
+    ways = [f"connect to the internet once and run again: torchvision downloads the files into {root}",
+            f"point D2LMINI_DATA (or root=) at a folder that holds {spec.folder}/raw/*-ubyte"]
+    if spec.offline_dirs:
+        ways.append(f"install an offline copy: sudo apt-get install dataset-{spec.name} (Debian/Ubuntu)")
+    else:
+        ways.append(f"copy the four {spec.folder} *-ubyte files into {root / spec.folder / 'raw'}")
+    return (f"{spec.name} data not found; looked in: {'; '.join(looked)}. To get it: "
+            + "; or ".join(f"({i}) {w}" for i, w in enumerate(ways, 1)) + ".")
+
+
+def _download(spec, root):
+    import torchvision
+    try:
+        getattr(torchvision.datasets, spec.folder)(root, train=True, download=True)
+        getattr(torchvision.datasets, spec.folder)(root, train=False, download=True)
+    except Exception as err:  # any network or disk failure ends in the same advice
+        raise DataError(_missing_message(spec, root) + f" (download failed: {err})") from None
+
+
+def _locate(spec, train, root, download):
+    paths = find_raw_files(spec.name, train, root)
+    if None in paths and download:
+        _download(spec, root)
+        paths = find_raw_files(spec.name, train, root)
+    if None in paths:
+        raise DataError(_missing_message(spec, root))
+    return paths
+
+
+def read_idx(path, sha256=None):
+    """Decode one IDX file (optionally gzipped) into a uint8 array, checking header, size and sha256."""
+    path = Path(path)
+    try:
+        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    except (OSError, EOFError, gzip.BadGzipFile) as err:
+        raise DataError(f"{path} is damaged ({err}); delete it and download or copy it again") from None
+    ndim = data[3] if len(data) >= 4 else 0
+    if len(data) < 4 + 4 * ndim or data[:3] != b"\x00\x00\x08" or ndim not in (1, 3):
+        raise DataError(f"{path} is not an IDX file of unsigned bytes; delete it and get it again")
+    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    offset = 4 + 4 * ndim
+    if len(data) != offset + math.prod(shape):
+        raise DataError(f"{path} is truncated (its header promises {shape}, it holds "
+                        f"{len(data) - offset} bytes of data); delete it and get it again")
+    if sha256 and hashlib.sha256(data).hexdigest() != sha256:
+        raise DataError(f"{path} is damaged or not the official file (sha256 mismatch); "
+                        "delete it and download or copy it again")
+    return np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(shape)
+
+
+def load_tensors(name, train=True, *, root=None, download=True):
+    """The whole split as (uint8 images of shape (N, 1, 28, 28), int64 labels of shape (N,))."""
+    spec = dataset_spec(name)
+    images_path, labels_path = _locate(spec, train, data_root(root), download)
+    images_name, labels_name = _file_names(train)
+    images = read_idx(images_path, _SHA256[spec.folder][images_name])
+    labels = read_idx(labels_path, _SHA256[spec.folder][labels_name])
+    if len(images) != len(labels):
+        raise DataError(f"{images_path} holds {len(images)} images but {labels_path} {len(labels)} labels")
+    return torch.from_numpy(images.copy()).unsqueeze(1), torch.from_numpy(labels.astype(np.int64))
+
+
+def _ensure_torchvision_layout(spec, root, download):
+    """Make root/<folder>/raw hold the plain IDX files torchvision reads (unpacking offline copies)."""
+    raw = root / spec.folder / "raw"
+    for train in (True, False):
+        for path, file_name in zip(_locate(spec, train, root, download), _file_names(train)):
+            target = raw / file_name
+            if path != target:
+                raw.mkdir(parents=True, exist_ok=True)
+                opener = gzip.open if path.suffix == ".gz" else open
+                with opener(path, "rb") as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+            read_idx(target, _SHA256[spec.folder][file_name])
+
+
+def get_dataset(name, train=True, *, root=None, transform=None, download=True):
+    """The plain torchvision Dataset (PIL images, int labels) after checking the files are sound."""
+    import torchvision
+    spec, root = dataset_spec(name), data_root(root)
+    _ensure_torchvision_layout(spec, root, download)
+    return getattr(torchvision.datasets, spec.folder)(root, train=train, transform=transform, download=False)
+
+
+def get_labels(name, indices):
+    """Text labels of a data set for an iterable of class indices."""
+    labels = dataset_spec(name).labels
+    return [labels[int(i)] for i in indices]
+
+
+def get_fashion_mnist_labels(indices):
+    """Fashion-MNIST text labels ('t-shirt', 'trouser', ...) for class indices."""
+    return get_labels("fashion-mnist", indices)
+
+
+def normalization_stats(name, *, root=None):
+    """Mean and standard deviation of all training pixels scaled to [0, 1], computed from the data."""
+    images, _ = load_tensors(name, True, root=root)
+    X = images.to(torch.float64) / 255
+    return X.mean().item(), X.std().item()
+
+
+def _normalize_args(spec, normalize):
+    if normalize is None or normalize is False:
+        return None
+    return (spec.mean, spec.std) if normalize is True else tuple(normalize)
+
+
+def _check_batch_size(batch_size):
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+
+
+class TensorLoader:
+    """Minibatches served from tensors held in memory (or on a GPU): the fast path."""
+
+    def __init__(self, X, y, batch_size, shuffle=False, seed=None):
+        _check_batch_size(batch_size)
+        if len(X) != len(y):
+            raise ValueError(f"X has {len(X)} examples but y has {len(y)}")
+        self.X, self.y, self.batch_size, self.shuffle = X, y, batch_size, shuffle
+        self.dataset = torch.utils.data.TensorDataset(X, y)
+        self.generator = torch.Generator()
+        if seed is None:
+            self.generator.seed()
+        else:
+            self.generator.manual_seed(seed)
+
+    def __len__(self):
+        return math.ceil(len(self.X) / self.batch_size)
+
+    def __iter__(self):
+        n = len(self.X)
+        if not self.shuffle:
+            for i in range(0, n, self.batch_size):
+                yield self.X[i:i + self.batch_size], self.y[i:i + self.batch_size]
+            return
+        order = torch.randperm(n, generator=self.generator).to(self.X.device)
+        for i in range(0, n, self.batch_size):
+            idx = order[i:i + self.batch_size]
+            yield self.X[idx], self.y[idx]
+
+
+def _transform(resize, norm):
+    from torchvision import transforms
+    steps = [transforms.ToTensor()]
+    if resize:
+        steps.append(transforms.Resize(resize, antialias=True))
+    if norm:
+        steps.append(transforms.Normalize((norm[0],), (norm[1],)))
+    return transforms.Compose(steps)
+
+
+def _in_memory(spec, train, resize, norm, root, download, device):
+    images, y = load_tensors(spec.name, train, root=root, download=download)
+    X = images.to(device).float().div_(255)
+    if resize:
+        from torchvision.transforms import functional as F
+        X = F.resize(X, resize, antialias=True)
+    if norm:
+        X = X.sub_(norm[0]).div_(norm[1])
+    return X, y.to(device)
+
+
+def load_data(name, batch_size, resize=None, *, root=None, normalize=None, device=None, seed=None,
+              fast=True, num_workers=0, download=True):
+    """(train_iter, test_iter) for a data set; training batches are shuffled, test batches are not."""
+    _check_batch_size(batch_size)
+    spec = dataset_spec(name)
+    norm = _normalize_args(spec, normalize)
+    if fast:
+        return tuple(TensorLoader(*_in_memory(spec, train, resize, norm, root, download, device),
+                                  batch_size, shuffle=train, seed=seed) for train in (True, False))
+    transform = _transform(resize, norm)
+    generator = torch.Generator().manual_seed(seed) if seed is not None else None
+    return tuple(torch.utils.data.DataLoader(
+        get_dataset(spec.name, train, root=root, transform=transform, download=download),
+        batch_size, shuffle=train, num_workers=num_workers, generator=generator,
+        persistent_workers=num_workers > 0) for train in (True, False))
+
+
+def load_data_fashion_mnist(batch_size, resize=None, **kwargs):
+    """Fashion-MNIST as (train_iter, test_iter); see load_data for the keyword arguments."""
+    return load_data("fashion-mnist", batch_size, resize, **kwargs)
+
+
+def load_data_mnist(batch_size, resize=None, **kwargs):
+    """MNIST as (train_iter, test_iter); see load_data for the keyword arguments."""
+    return load_data("mnist", batch_size, resize, **kwargs)
