@@ -9,7 +9,6 @@ ARGS ?=
 SHARED_DATA := $(wildcard ../shared/data)
 export D2LMINI_DATA ?= $(if $(SHARED_DATA),$(abspath $(SHARED_DATA)),)
 export PYTHONDONTWRITEBYTECODE := 1
-export MPLBACKEND := Agg
 
 .PHONY: setup train test unit nbval lab bench execute html clean
 

@@ -13,7 +13,7 @@ import torch
 __all__ = [
     "DataError", "DATASETS", "FASHION_MNIST_LABELS", "dataset_spec", "data_root", "find_raw_files",
     "read_idx", "load_tensors", "get_dataset", "get_fashion_mnist_labels", "get_labels",
-    "normalization_stats", "TensorLoader", "load_data", "load_data_fashion_mnist", "load_data_mnist",
+    "normalization_stats", "TensorLoader", "load_data", "load_data_splits", "load_data_fashion_mnist", "load_data_mnist",
 ]
 
 FASHION_MNIST_LABELS = ("t-shirt", "trouser", "pullover", "dress", "coat",
@@ -283,6 +283,22 @@ def load_data(name, batch_size, resize=None, *, root=None, normalize=None, devic
         get_dataset(spec.name, train, root=root, transform=transform, download=download),
         batch_size, shuffle=train, num_workers=num_workers, generator=generator,
         persistent_workers=num_workers > 0) for train in (True, False))
+
+
+def load_data_splits(name, batch_size, val_size=10000, *, seed=0, root=None, normalize=None, device=None,
+                     download=True):
+    """(train_iter, val_iter, test_iter) in memory, with val_size training examples held out by seed."""
+    _check_batch_size(batch_size)
+    spec = dataset_spec(name)
+    norm = _normalize_args(spec, normalize)
+    X, y = _in_memory(spec, True, None, norm, root, download, device)
+    if not 0 < val_size < len(X):
+        raise ValueError(f"val_size must be between 1 and {len(X) - 1}, got {val_size}")
+    order = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed)).to(X.device)
+    val, keep = order[:val_size], order[val_size:]
+    return (TensorLoader(X[keep], y[keep], batch_size, shuffle=True, seed=seed),
+            TensorLoader(X[val], y[val], batch_size),
+            TensorLoader(*_in_memory(spec, False, None, norm, root, download, device), batch_size))
 
 
 def load_data_fashion_mnist(batch_size, resize=None, **kwargs):

@@ -139,7 +139,7 @@ def train_epoch(net, train_iter, loss, updater, device=None):
 
 
 def train(net, train_iter, test_iter, loss, num_epochs, updater, *, device=None, callback=None):
-    """Train for num_epochs; callback(epoch, history) runs after each epoch; returns the History."""
+    """Train for num_epochs (callback(epoch, history) runs after each; True from it stops early)."""
     history, timer = History(), Timer()
     for epoch in range(num_epochs):
         timer.start()
@@ -153,6 +153,6 @@ def train(net, train_iter, test_iter, loss, num_epochs, updater, *, device=None,
         history.train_acc.append(train_acc)
         history.test_acc.append(test_acc)
         history.seconds.append(timer.stop())
-        if callback is not None:
-            callback(epoch, history)
+        if callback is not None and callback(epoch, history) is True:
+            break
     return history
