@@ -9,6 +9,7 @@ ARGS ?=
 SHARED_DATA := $(wildcard ../shared/data)
 export D2LMINI_DATA ?= $(if $(SHARED_DATA),$(abspath $(SHARED_DATA)),)
 export PYTHONDONTWRITEBYTECODE := 1
+-include local.mk  # untracked machine-specific settings, e.g. export OMP_NUM_THREADS=1
 
 .PHONY: setup train test unit nbval lab bench execute html clean
 
