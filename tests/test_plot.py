@@ -1,0 +1,56 @@
+"""Plots: the Animator is silent in scripts, renders PNG when asked, and nothing touches global state."""
+import subprocess
+import sys
+
+import matplotlib
+import torch
+
+from d2lmini import plot
+from d2lmini.train import History
+
+
+def test_animator_is_silent_outside_a_notebook_but_keeps_the_data():
+    animator = plot.Animator(legend=["a", "b"], xlim=[1, 3])
+    assert animator.live is False
+    for x in (1, 2, 3):
+        animator.add(x, (x * 0.1, x * 0.2))
+    assert animator.handle is None and animator.X == [[1, 2, 3], [1, 2, 3]]
+    assert animator.png()[:4] == b"\x89PNG"
+
+
+def test_animator_updates_one_display_in_place(monkeypatch):
+    shown = []
+
+    class Handle:
+        def update(self, obj):
+            shown.append(("update", obj))
+
+    def display(obj, display_id=False):
+        shown.append(("display", obj))
+        return Handle()
+
+    import IPython.display
+    monkeypatch.setattr(IPython.display, "display", display)
+    callback = plot.animate_training(3, live=True)
+    history = History([0.5], [0.8], [0.79], [1.0])
+    callback(0, history)
+    callback(1, history)
+    assert [kind for kind, _ in shown] == ["display", "update"]
+    assert shown[-1][1].format == "png" and callback.animator.X[0] == [1, 2]
+
+
+def test_show_images_and_plot_history_return_figures():
+    import matplotlib.pyplot as plt
+    fig = plot.show_images(torch.rand(5, 1, 28, 28), 2, 3, titles=list("abcde"))
+    assert len(fig.axes) == 6 and fig.axes[0].get_title() == "a"
+    fig2 = plot.plot_history(History([0.9, 0.5], [0.6, 0.8], [0.6, 0.79], [1.0, 1.0]), title="t")
+    assert [ax.get_title() for ax in fig2.axes] == ["loss", "accuracy"]
+    plt.close("all")
+
+
+def test_importing_d2lmini_changes_no_global_matplotlib_state():
+    code = ("import matplotlib, sys; before = dict(matplotlib.rcParams); import d2lmini; "
+            "assert dict(matplotlib.rcParams) == before; assert 'matplotlib.pyplot' not in sys.modules; "
+            "assert 'IPython' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert matplotlib.get_backend()
