@@ -117,6 +117,8 @@ def _save_predictions(net, test_iter, dataset, path, n=18):
         preds = net(X[:n]).argmax(dim=1)
     titles = [f"true: {t}\npred: {p}" for t, p in zip(data.get_labels(dataset, y[:n]), data.get_labels(dataset, preds))]
     fig = plot.show_images(X[:n].cpu(), 3, n // 3, titles=titles)
+    for ax, truth, pred in zip(fig.axes, y[:n], preds):
+        ax.title.set_color("black" if truth == pred else "crimson")
     fig.suptitle(f"{dataset} test images: true and predicted labels")
     _save_figure(fig, path)
 
