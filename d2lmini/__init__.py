@@ -4,6 +4,8 @@ from .data import (DataError, TensorLoader, get_dataset, get_fashion_mnist_label
 from .models import init_weights, softmax_regression
 from .plot import Animator, animate_training, plot_history, show_images
 from .train import Accumulator, History, Timer, accuracy, evaluate_accuracy, evaluate_loss, train, train_epoch
+from . import metrics
+from .plot import plot_confusion_matrix, plot_reliability
 
 __version__ = "0.1.0"
 __all__ = [
@@ -11,4 +13,5 @@ __all__ = [
     "load_data_fashion_mnist", "load_data_mnist", "normalization_stats", "init_weights", "softmax_regression",
     "Animator", "animate_training", "plot_history", "show_images", "Accumulator", "History", "Timer",
     "accuracy", "evaluate_accuracy", "evaluate_loss", "train", "train_epoch",
+    "metrics", "plot_confusion_matrix", "plot_reliability",
 ]

@@ -4,7 +4,8 @@ import io
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["in_notebook", "Animator", "animate_training", "show_images", "plot_history"]
+__all__ = ["in_notebook", "Animator", "animate_training", "show_images", "plot_history",
+           "plot_confusion_matrix", "plot_reliability"]
 
 
 def in_notebook():
@@ -115,4 +116,53 @@ def plot_history(history, title=None):
         ax.legend()
     if title:
         fig.suptitle(title)
+    return fig
+
+
+def _new_axes(ax, figsize):
+    """The given axes and its figure, or a fresh figure with one axes."""
+    if ax is not None:
+        return ax.figure, ax
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=figsize, dpi=90, layout="constrained")
+    return fig, ax
+
+
+def plot_confusion_matrix(cm, labels=None, *, title="confusion matrix", cmap="Blues", ax=None):
+    """A heat map of a confusion matrix (rows: true class, columns: predicted) with the counts written in."""
+    cm = _to_numpy(cm)
+    n = cm.shape[0]
+    labels = [str(i) for i in range(n)] if labels is None else list(labels)
+    fig, ax = _new_axes(ax, (0.55 * n + 2.2, 0.5 * n + 1.6))
+    image = ax.imshow(cm, cmap=cmap)
+    fig.colorbar(image, ax=ax, shrink=0.8, label="examples")
+    threshold = (cm.max() + cm.min()) / 2
+    for i in range(n):
+        for j in range(n):
+            ax.text(j, i, f"{cm[i, j]:g}", ha="center", va="center", fontsize=7,
+                    color="white" if cm[i, j] > threshold else "black")
+    ax.set_xticks(range(n), labels, rotation=45, ha="right", rotation_mode="anchor")
+    ax.set_yticks(range(n), labels)
+    ax.set(xlabel="predicted class", ylabel="true class", title=title)
+    return fig
+
+
+def plot_reliability(bins, *, title="reliability diagram", ax=None):
+    """A reliability diagram of ReliabilityBins: accuracy per confidence bin, the gap to the diagonal, the ECE."""
+    edges, counts = _to_numpy(bins.edges), _to_numpy(bins.counts)
+    acc, conf = _to_numpy(bins.accuracy), _to_numpy(bins.confidence)
+    full = counts > 0
+    left, width = edges[:-1][full], np.diff(edges)[full]
+    fig, ax = _new_axes(ax, (4, 4))
+    ax.bar(left, acc[full], width=width, align="edge", color="tab:blue", alpha=0.8, edgecolor="black",
+           linewidth=0.5, label="accuracy")
+    ax.bar(left, conf[full] - acc[full], bottom=acc[full], width=width, align="edge", facecolor=(1, 0, 0, 0.15),
+           edgecolor="tab:red", hatch="//", linewidth=0.8, label="gap to mean confidence")
+    ax.plot([0, 1], [0, 1], "k--", linewidth=1, label="perfect calibration")
+    ece = float(np.sum(counts[full] / counts.sum() * np.abs(acc[full] - conf[full])))
+    ax.text(0.04, 0.93, f"ECE = {ece:.4f}", transform=ax.transAxes, fontsize=9,
+            bbox=dict(boxstyle="round", facecolor="white", alpha=0.8))
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence", ylabel="accuracy", title=title, aspect="equal")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(alpha=0.3)
     return fig
