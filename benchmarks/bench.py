@@ -25,8 +25,11 @@ def run_one(path, epochs, workers):
                                                             num_workers=workers if path == "classic" else 0)
     net = d2lmini.softmax_regression(seed=0)
     bar = tqdm(total=epochs, desc=f"{path:>8}", unit="epoch", file=sys.stderr)
+
+    def advance(epoch, history):  # returns None: a True here would stop training early
+        bar.update()
     history = d2lmini.train(net, train_iter, test_iter, torch.nn.CrossEntropyLoss(reduction="none"), epochs,
-                            torch.optim.SGD(net.parameters(), lr=0.1), callback=lambda epoch, h: bar.update())
+                            torch.optim.SGD(net.parameters(), lr=0.1), callback=advance)
     bar.close()
     print(json.dumps({"seconds": time.perf_counter() - start, "test_acc": history.test_acc[-1]}))
 
