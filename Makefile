@@ -41,7 +41,8 @@ bench: setup  ## classic torchvision DataLoader vs d2lmini's in-memory path, sid
 
 execute: setup  ## re-execute notebooks in place in a fresh kernel: make execute NB=notebooks/03_*.ipynb
 	for nb in $(NB); do MPLBACKEND= $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 "$$nb" || exit 1; done
+		--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 \
+		--ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; done
 
 html: setup  ## the executed notebooks as static HTML pages in build/html
 	$(BIN)/jupyter nbconvert --to html --output-dir build/html $(NOTEBOOKS)
