@@ -13,7 +13,8 @@ import torch
 __all__ = [
     "DataError", "DATASETS", "FASHION_MNIST_LABELS", "dataset_spec", "data_root", "find_raw_files",
     "read_idx", "load_tensors", "get_dataset", "get_fashion_mnist_labels", "get_labels",
-    "normalization_stats", "TensorLoader", "load_data", "load_data_splits", "load_data_fashion_mnist", "load_data_mnist",
+    "normalization_stats", "EpochPermutation", "TensorLoader", "load_data", "load_data_splits",
+    "load_data_fashion_mnist", "load_data_mnist",
 ]
 
 FASHION_MNIST_LABELS = ("t-shirt", "trouser", "pullover", "dress", "coat",
@@ -217,6 +218,27 @@ def _check_batch_size(batch_size):
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
 
 
+class EpochPermutation(torch.utils.data.Sampler):
+    """Indices 0..n-1 in a fresh seeded random order each epoch: the one shuffle both paths share."""
+
+    def __init__(self, n, seed=None):
+        self.n, self.generator = n, torch.Generator()
+        if seed is None:
+            self.generator.seed()
+        else:
+            self.generator.manual_seed(seed)
+
+    def __len__(self):
+        return self.n
+
+    def permutation(self):
+        """The next epoch's order as a tensor of indices."""
+        return torch.randperm(self.n, generator=self.generator)
+
+    def __iter__(self):
+        return iter(self.permutation().tolist())
+
+
 class TensorLoader:
     """Minibatches served from tensors held in memory (or on a GPU): the fast path."""
 
@@ -226,11 +248,8 @@ class TensorLoader:
             raise ValueError(f"X has {len(X)} examples but y has {len(y)}")
         self.X, self.y, self.batch_size, self.shuffle = X, y, batch_size, shuffle
         self.dataset = torch.utils.data.TensorDataset(X, y)
-        self.generator = torch.Generator()
-        if seed is None:
-            self.generator.seed()
-        else:
-            self.generator.manual_seed(seed)
+        self.sampler = EpochPermutation(len(X), seed)
+        self.generator = self.sampler.generator
 
     def __len__(self):
         return math.ceil(len(self.X) / self.batch_size)
@@ -241,10 +260,10 @@ class TensorLoader:
             for i in range(0, n, self.batch_size):
                 yield self.X[i:i + self.batch_size], self.y[i:i + self.batch_size]
             return
-        order = torch.randperm(n, generator=self.generator).to(self.X.device)
+        order = self.sampler.permutation().to(self.X.device)
         for i in range(0, n, self.batch_size):
             idx = order[i:i + self.batch_size]
-            yield self.X[idx], self.y[idx]
+            yield self.X.index_select(0, idx), self.y.index_select(0, idx)
 
 
 def _transform(resize, norm):
@@ -270,7 +289,7 @@ def _in_memory(spec, train, resize, norm, root, download, device):
 
 def load_data(name, batch_size, resize=None, *, root=None, normalize=None, device=None, seed=None,
               fast=True, num_workers=0, download=True):
-    """(train_iter, test_iter) for a data set; training batches are shuffled, test batches are not."""
+    """(train_iter, test_iter) for a data set; training batches are shuffled (same order on both paths)."""
     _check_batch_size(batch_size)
     spec = dataset_spec(name)
     norm = _normalize_args(spec, normalize)
@@ -278,11 +297,13 @@ def load_data(name, batch_size, resize=None, *, root=None, normalize=None, devic
         return tuple(TensorLoader(*_in_memory(spec, train, resize, norm, root, download, device),
                                   batch_size, shuffle=train, seed=seed) for train in (True, False))
     transform = _transform(resize, norm)
-    generator = torch.Generator().manual_seed(seed) if seed is not None else None
-    return tuple(torch.utils.data.DataLoader(
-        get_dataset(spec.name, train, root=root, transform=transform, download=download),
-        batch_size, shuffle=train, num_workers=num_workers, generator=generator,
-        persistent_workers=num_workers > 0) for train in (True, False))
+    loaders = []
+    for train in (True, False):
+        dataset = get_dataset(spec.name, train, root=root, transform=transform, download=download)
+        loaders.append(torch.utils.data.DataLoader(
+            dataset, batch_size, sampler=EpochPermutation(len(dataset), seed) if train else None,
+            num_workers=num_workers, persistent_workers=num_workers > 0))
+    return tuple(loaders)
 
 
 def load_data_splits(name, batch_size, val_size=10000, *, seed=0, root=None, normalize=None, device=None,

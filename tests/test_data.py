@@ -67,6 +67,14 @@ def test_fast_and_classic_paths_yield_identical_batches(data_root, kwargs):
         assert torch.equal(Xf, Xc) and torch.equal(yf, yc)
 
 
+def test_both_paths_shuffle_in_the_same_seeded_order(data_root):
+    fast, _ = data.load_data("mnist", 64, root=data_root, seed=7)
+    classic, _ = data.load_data("mnist", 64, root=data_root, seed=7, fast=False)
+    for epoch in range(2):
+        for (Xf, yf), (Xc, yc), _ in zip(fast, classic, range(3)):
+            assert torch.equal(Xf, Xc) and torch.equal(yf, yc), f"epoch {epoch}"
+
+
 def test_normalisation_constants_match_the_data(data_root):
     for name in data.DATASETS:
         mean, std = data.normalization_stats(name, root=data_root)
