@@ -167,25 +167,26 @@ def load_tensors(name, train=True, *, root=None, download=True):
     return torch.from_numpy(images.copy()).unsqueeze(1), torch.from_numpy(labels.astype(np.int64))
 
 
-def _ensure_torchvision_layout(spec, root, download):
-    """Make root/<folder>/raw hold the plain IDX files torchvision reads (unpacking offline copies)."""
+def _ensure_torchvision_layout(spec, root, train, download):
+    """Make root/<folder>/raw hold the plain IDX files torchvision reads; check the split in use and any copy."""
     raw = root / spec.folder / "raw"
-    for train in (True, False):
-        for path, file_name in zip(_locate(spec, train, root, download), _file_names(train)):
+    for split in (True, False):  # torchvision wants both splits present, whichever it loads
+        for path, file_name in zip(_locate(spec, split, root, download), _file_names(split)):
             target = raw / file_name
             if path != target:
                 raw.mkdir(parents=True, exist_ok=True)
                 opener = gzip.open if path.suffix == ".gz" else open
                 with opener(path, "rb") as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst)
-            read_idx(target, _SHA256[spec.folder][file_name])
+            if split == train or path != target:
+                read_idx(target, _SHA256[spec.folder][file_name])
 
 
 def get_dataset(name, train=True, *, root=None, transform=None, download=True):
     """The plain torchvision Dataset (PIL images, int labels) after checking the files are sound."""
     import torchvision
     spec, root = dataset_spec(name), data_root(root)
-    _ensure_torchvision_layout(spec, root, download)
+    _ensure_torchvision_layout(spec, root, train, download)
     return getattr(torchvision.datasets, spec.folder)(root, train=train, transform=transform, download=False)
 
 
