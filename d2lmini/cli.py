@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 
 from . import data, models, plot, scratch
-from .train import evaluate_accuracy, train
+from .training import evaluate_accuracy, train
 
 __all__ = ["build_parser", "main", "run_training"]
 
@@ -101,7 +101,7 @@ def _log_epoch(num_epochs):
 
     def callback(epoch, h):
         tqdm.write(f"epoch {epoch + 1:>3}/{num_epochs}  loss {h.train_loss[-1]:.4f}  "
-                   f"train acc {h.train_acc[-1]:.4f}  test acc {h.test_acc[-1]:.4f}  ({h.seconds[-1]:.1f} s)")
+                   f"train acc {h.train_acc[-1]:.4f}  test acc {h.eval_acc[-1]:.4f}  ({h.seconds[-1]:.1f} s)")
     return callback
 
 

@@ -289,12 +289,17 @@ def _in_memory(spec, train, resize, norm, root, download, device):
 
 
 def load_data(name, batch_size, resize=None, *, root=None, normalize=None, device=None, seed=None,
-              fast=True, num_workers=0, download=True):
-    """(train_iter, test_iter) for a data set; training batches are shuffled (same order on both paths)."""
+              in_memory=True, num_workers=0, download=True):
+    """(train_iter, test_iter); in_memory=False uses torchvision's per-sample DataLoader (same batch order)."""
     _check_batch_size(batch_size)
     spec = dataset_spec(name)
     norm = _normalize_args(spec, normalize)
-    if fast:
+    if in_memory and num_workers:
+        raise ValueError("num_workers applies to the classic path only: pass in_memory=False, or drop num_workers")
+    if not in_memory and device is not None:
+        raise ValueError("device applies to the in-memory path only: drop in_memory=False, or move each batch "
+                         "with X.to(device)")
+    if in_memory:
         return tuple(TensorLoader(*_in_memory(spec, train, resize, norm, root, download, device),
                                   batch_size, shuffle=train, seed=seed) for train in (True, False))
     transform = _transform(resize, norm)

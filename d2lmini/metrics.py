@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .train import _set_mode, model_device
+from .training import model_device, set_mode
 
 __all__ = [
     "predict_logits", "predict_probs", "confusion_matrix", "most_confused_pairs", "precision_recall_f1",
@@ -17,7 +17,7 @@ __all__ = [
 def predict_logits(net, data_iter, device=None):
     """All logits and labels of a data set as (logits, y) on the device (device=None: the model's own)."""
     device = device or model_device(net)
-    _set_mode(net, False)
+    set_mode(net, False)
     logits, labels = [], []
     with torch.no_grad():
         for X, y in data_iter:

@@ -75,13 +75,13 @@ class Animator:
             self.handle.update(image)
 
 
-def animate_training(num_epochs, ylim=(0.0, 1.0), **kwargs):
+def animate_training(num_epochs, ylim=(0.0, 1.0), eval_label="test acc", **kwargs):
     """A train() callback that plots loss and accuracies live; its .animator holds the figure."""
     animator = Animator(xlabel="epoch", xlim=[1, num_epochs], ylim=ylim,
-                        legend=["train loss", "train acc", "test acc"], **kwargs)
+                        legend=["train loss", "train acc", eval_label], **kwargs)
 
     def callback(epoch, history):
-        animator.add(epoch + 1, (history.train_loss[-1], history.train_acc[-1], history.test_acc[-1]))
+        animator.add(epoch + 1, (history.train_loss[-1], history.train_acc[-1], history.eval_acc[-1]))
 
     callback.animator = animator
     return callback
@@ -101,7 +101,7 @@ def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5, cmap="gray"):
     return fig
 
 
-def plot_history(history, title=None):
+def plot_history(history, title=None, eval_label="test acc"):
     """Loss and accuracy curves of a History side by side; returns the figure."""
     import matplotlib.pyplot as plt
     epochs = range(1, history.epochs + 1)
@@ -109,7 +109,7 @@ def plot_history(history, title=None):
     ax_loss.plot(epochs, history.train_loss, "o-", label="train loss")
     ax_loss.set(xlabel="epoch", ylabel="cross-entropy", title="loss")
     ax_acc.plot(epochs, history.train_acc, "o-", label="train acc")
-    ax_acc.plot(epochs, history.test_acc, "s--", label="test acc")
+    ax_acc.plot(epochs, history.eval_acc, "s--", label=eval_label)
     ax_acc.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)

@@ -47,8 +47,8 @@ def test_default_run_writes_the_run_folder(data_root, tmp_path):
     metrics = json.loads((out / "metrics.json").read_text())
     assert {"dataset", "impl", "epochs", "train_loss", "train_acc", "test_acc", "seconds", "history"} <= set(metrics)
     assert (metrics["dataset"], metrics["impl"], metrics["epochs"]) == ("fashion-mnist", "concise", 10)
-    assert metrics["test_acc"] >= 0.82 and len(metrics["history"]["test_acc"]) == 10
-    assert metrics["test_acc"] == metrics["history"]["test_acc"][-1]
+    assert metrics["test_acc"] >= 0.82 and len(metrics["history"]["eval_acc"]) == 10
+    assert metrics["test_acc"] == metrics["history"]["eval_acc"][-1]
     for name in ("curves.png", "predictions.png"):
         assert (out / name).read_bytes()[:4] == b"\x89PNG"
     state = torch.load(out / "model.pt")

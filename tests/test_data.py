@@ -61,7 +61,7 @@ def test_shuffling_is_seeded_and_covers_every_example(data_root):
 @pytest.mark.parametrize("kwargs", [{}, {"normalize": True}, {"resize": 14, "normalize": (0.5, 0.25)}])
 def test_fast_and_classic_paths_yield_identical_batches(data_root, kwargs):
     _, fast = data.load_data("fashion-mnist", 500, root=data_root, **kwargs)
-    _, classic = data.load_data("fashion-mnist", 500, root=data_root, fast=False, **kwargs)
+    _, classic = data.load_data("fashion-mnist", 500, root=data_root, in_memory=False, **kwargs)
     assert len(fast) == len(classic) == 20
     for (Xf, yf), (Xc, yc) in zip(fast, classic):
         assert torch.equal(Xf, Xc) and torch.equal(yf, yc)
@@ -69,7 +69,7 @@ def test_fast_and_classic_paths_yield_identical_batches(data_root, kwargs):
 
 def test_both_paths_shuffle_in_the_same_seeded_order(data_root):
     fast, _ = data.load_data("mnist", 64, root=data_root, seed=7)
-    classic, _ = data.load_data("mnist", 64, root=data_root, seed=7, fast=False)
+    classic, _ = data.load_data("mnist", 64, root=data_root, seed=7, in_memory=False)
     for epoch in range(2):
         for (Xf, yf), (Xc, yc), _ in zip(fast, classic, range(3)):
             assert torch.equal(Xf, Xc) and torch.equal(yf, yc), f"epoch {epoch}"

@@ -5,7 +5,7 @@ import sys
 import torch
 
 from d2lmini import plot
-from d2lmini.train import History
+from d2lmini.training import History
 
 
 def test_animator_is_silent_outside_a_notebook_but_keeps_the_data():

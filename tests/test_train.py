@@ -8,7 +8,7 @@ from torch import nn
 import d2lmini
 from d2lmini import scratch
 from d2lmini.data import TensorLoader
-from d2lmini.train import Accumulator, Timer, accuracy, evaluate_accuracy, evaluate_loss, model_device, train
+from d2lmini.training import Accumulator, Timer, accuracy, evaluate_accuracy, evaluate_loss, model_device, train
 
 
 def test_accuracy_counts_correct_rows():
@@ -59,8 +59,8 @@ def test_per_example_and_mean_losses_train_identically():
     net_b, h_b = _fit(nn.CrossEntropyLoss())
     assert torch.allclose(net_a[1].weight, net_b[1].weight, atol=1e-6)
     assert h_a.train_loss == pytest.approx(h_b.train_loss, rel=1e-5)
-    assert h_a.epochs == 3 and len(h_a.seconds) == 3 and h_a.test_acc[-1] > 0.8
-    assert set(h_a.as_dict()) == {"train_loss", "train_acc", "test_acc", "seconds"}
+    assert h_a.epochs == 3 and len(h_a.seconds) == 3 and h_a.eval_acc[-1] > 0.8
+    assert set(h_a.as_dict()) == {"train_loss", "train_acc", "eval_acc", "seconds"}
 
 
 def test_scratch_and_concise_models_follow_the_same_path():
@@ -74,7 +74,7 @@ def test_scratch_and_concise_models_follow_the_same_path():
     train_iter.generator.manual_seed(0)
     h_net = train(net, train_iter, test_iter, nn.CrossEntropyLoss(), 2, torch.optim.SGD(net.parameters(), lr=0.5))
     assert torch.allclose(net[1].weight, ours.W.T, atol=1e-5)
-    assert h_ours.test_acc == pytest.approx(h_net.test_acc)
+    assert h_ours.eval_acc == pytest.approx(h_net.eval_acc)
 
 
 def test_callback_sees_each_epoch_and_can_stop_early():
@@ -84,7 +84,9 @@ def test_callback_sees_each_epoch_and_can_stop_early():
 
     def callback(epoch, history):
         seen.append((epoch, history.epochs))
-        return epoch == 1
+        if epoch == 1:
+            raise d2lmini.StopTraining
+        return True  # a return value, even True, never stops training
 
     history = train(net, train_iter, test_iter, nn.CrossEntropyLoss(), 10, torch.optim.SGD(net.parameters(), lr=0.1),
                     callback=callback)
@@ -112,4 +114,4 @@ def test_training_runs_on_the_gpu(data_root):
     train_iter, test_iter = d2lmini.load_data_mnist(256, root=data_root, device="cuda", seed=0)
     net = d2lmini.softmax_regression(seed=0, device="cuda")
     history = train(net, train_iter, test_iter, nn.CrossEntropyLoss(), 2, torch.optim.SGD(net.parameters(), lr=0.1))
-    assert train_iter.X.is_cuda and history.test_acc[-1] > 0.85
+    assert train_iter.X.is_cuda and history.eval_acc[-1] > 0.85

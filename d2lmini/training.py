@@ -1,12 +1,13 @@
 """The training loop: accuracy, evaluation, one epoch, many epochs, and the History they leave."""
 import math
+import numbers
 import time
 from dataclasses import asdict, dataclass, field
 
 import torch
 
-__all__ = ["accuracy", "Accumulator", "Timer", "History", "model_device", "evaluate_accuracy",
-           "evaluate_loss", "train_epoch", "train"]
+__all__ = ["accuracy", "Accumulator", "Timer", "History", "StopTraining", "model_device", "set_mode",
+           "evaluate_accuracy", "evaluate_loss", "train_epoch", "train"]
 
 
 def accuracy(y_hat, y):
@@ -60,12 +61,16 @@ class Timer:
         return out
 
 
+class StopTraining(Exception):
+    """Raised by a train() callback to end training after the current epoch."""
+
+
 @dataclass
 class History:
-    """Per-epoch training loss, training accuracy, test accuracy and seconds."""
+    """Per-epoch training loss, training accuracy, accuracy on the evaluation set, and seconds."""
     train_loss: list = field(default_factory=list)
     train_acc: list = field(default_factory=list)
-    test_acc: list = field(default_factory=list)
+    eval_acc: list = field(default_factory=list)
     seconds: list = field(default_factory=list)
 
     @property
@@ -82,7 +87,8 @@ def model_device(net):
     return next(iter(params), torch.empty(0)).device
 
 
-def _set_mode(net, train):
+def set_mode(net, train):
+    """Switch an nn.Module to training or evaluation mode (other callables have no mode)."""
     if isinstance(net, torch.nn.Module):
         net.train(train)
 
@@ -90,20 +96,22 @@ def _set_mode(net, train):
 def evaluate_accuracy(net, data_iter, device=None):
     """Accuracy of a model on a data set (device=None: the model's own device)."""
     device = device or model_device(net)
-    _set_mode(net, False)
+    set_mode(net, False)
     correct, total = torch.zeros((), device=device), 0
     with torch.no_grad():
         for X, y in data_iter:
             X, y = X.to(device), y.to(device)
             correct += (net(X).argmax(dim=1) == y).sum()
             total += y.numel()
+    if total == 0:
+        raise ValueError("the evaluation data iterator yielded no examples")
     return correct.item() / total
 
 
 def evaluate_loss(net, data_iter, loss, device=None):
     """Mean loss of a model over a data set (device=None: the model's own device)."""
     device = device or model_device(net)
-    _set_mode(net, False)
+    set_mode(net, False)
     total, n = torch.zeros((), device=device, dtype=torch.float64), 0
     with torch.no_grad():
         for X, y in data_iter:
@@ -111,20 +119,49 @@ def evaluate_loss(net, data_iter, loss, device=None):
             l = loss(net(X), y)
             total += l.sum() if l.dim() else l * y.numel()
             n += y.numel()
+    if n == 0:
+        raise ValueError("the evaluation data iterator yielded no examples")
     return total.item() / n
 
 
-def train_epoch(net, train_iter, loss, updater, device=None):
-    """One pass over the data; returns (mean training loss, training accuracy)."""
-    device = device or model_device(net)
-    _set_mode(net, True)
+def _snapshot(params):
+    """Copies of the parameters, to restore after a non-finite loss."""
+    with torch.no_grad():
+        return [p.detach().clone() for p in params]
+
+
+def _restore(params, snapshot):
+    with torch.no_grad():
+        for p, saved in zip(params, snapshot):
+            p.copy_(saved)
+
+
+def _diverged(value, where):
+    return FloatingPointError(
+        f"the training loss became {value} in {where}; the model diverged and was reset to its last finite "
+        "weights. Try a smaller learning rate (for example a tenth of it) or check the inputs for NaN or inf.")
+
+
+def train_epoch(net, train_iter, loss, updater, device=None, *, check_every=None):
+    """One pass over the data; returns (mean training loss, training accuracy).
+
+    A non-finite loss stops at once with FloatingPointError and the model's last finite weights.
+    """
+    device = torch.device(device) if device is not None else model_device(net)
+    check_every = check_every or (1 if device.type == "cpu" else 8)
+    params = list(net.parameters()) if callable(getattr(net, "parameters", None)) else []
+    set_mode(net, True)
     loss_sum = torch.zeros((), device=device, dtype=torch.float64)
-    correct, n = torch.zeros((), device=device), 0
-    for X, y in train_iter:
+    correct, n, snapshot = torch.zeros((), device=device), 0, _snapshot(params)
+    for i, (X, y) in enumerate(train_iter):
         X, y = X.to(device), y.to(device)
         y_hat = net(X)
-        l = loss(y_hat, y)
-        mean_l = l.mean()
+        mean_l = loss(y_hat, y).mean()
+        if i % check_every == 0:
+            if not torch.isfinite(mean_l):
+                _restore(params, snapshot)
+                raise _diverged(mean_l.item(), f"batch {i + 1}")
+            snapshot = _snapshot(params)
         if isinstance(updater, torch.optim.Optimizer):
             updater.zero_grad()
             mean_l.backward()
@@ -135,24 +172,34 @@ def train_epoch(net, train_iter, loss, updater, device=None):
         loss_sum += mean_l.detach() * y.numel()
         correct += (y_hat.detach().argmax(dim=1) == y).sum()
         n += y.numel()
-    return loss_sum.item() / n, correct.item() / n
+    if n == 0:
+        raise ValueError("the training data iterator yielded no examples")
+    mean_loss = loss_sum.item() / n
+    if not math.isfinite(mean_loss):
+        _restore(params, snapshot)
+        raise _diverged(mean_loss, "the last batches of the epoch")
+    return mean_loss, correct.item() / n
 
 
-def train(net, train_iter, test_iter, loss, num_epochs, updater, *, device=None, callback=None):
-    """Train for num_epochs (callback(epoch, history) runs after each; True from it stops early)."""
+def train(net, train_iter, eval_iter, loss, num_epochs, updater, *, device=None, callback=None):
+    """Train for num_epochs; callback(epoch, history) runs after each and may raise StopTraining."""
+    if not isinstance(num_epochs, numbers.Integral) or num_epochs < 1:
+        raise ValueError(f"num_epochs must be a positive integer, got {num_epochs!r}")
     history, timer = History(), Timer()
     for epoch in range(num_epochs):
         timer.start()
-        train_loss, train_acc = train_epoch(net, train_iter, loss, updater, device)
-        if not math.isfinite(train_loss):
-            raise FloatingPointError(
-                f"the training loss became {train_loss} in epoch {epoch + 1}; the model diverged. "
-                "Try a smaller learning rate (for example a tenth of it) or check the inputs for NaN.")
-        test_acc = evaluate_accuracy(net, test_iter, device)
+        try:
+            train_loss, train_acc = train_epoch(net, train_iter, loss, updater, device)
+        except FloatingPointError as err:
+            raise FloatingPointError(f"epoch {epoch + 1}: {err}") from None
+        eval_acc = evaluate_accuracy(net, eval_iter, device)
         history.train_loss.append(train_loss)
         history.train_acc.append(train_acc)
-        history.test_acc.append(test_acc)
+        history.eval_acc.append(eval_acc)
         history.seconds.append(timer.stop())
-        if callback is not None and callback(epoch, history) is True:
-            break
+        if callback is not None:
+            try:
+                callback(epoch, history)
+            except StopTraining:
+                break
     return history
