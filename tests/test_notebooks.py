@@ -39,7 +39,18 @@ def test_small_and_shaped_like_a_lesson(path):
     assert path.stat().st_size < MAX_BYTES
     markdown = [_source(c) for c in _cells(path, "markdown")]
     assert markdown[0].startswith(f"# {path.name[:2]}. ")
-    assert "what you will learn" in markdown[0].lower() or "what you will learn" in markdown[1].lower()
+    for field in ("**Prerequisites:**", "**Time in class:**", "**What you will learn**"):
+        assert field in markdown[0], f"the header (first markdown cell) lacks {field}"
     headings = [line for text in markdown for line in text.splitlines() if line.startswith("## ")]
     assert "## Summary" in headings and "## Exercises" in headings
     assert json.loads(path.read_text())["metadata"]["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_test_machinery_in_the_lesson(path):
+    cells = json.loads(path.read_text())["cells"]
+    for cell in cells:
+        text = _source(cell)
+        assert "NBVAL_" not in text, f"use an nbval cell tag, not a comment: {text[:80]}"
+        for word in ("nbval", "nbclient", "test machine"):
+            assert word not in text.lower(), f"'{word}' belongs in the README's maintainer notes: {text[:80]}"
