@@ -8,29 +8,31 @@ NB ?= $(NOTEBOOKS)
 ARGS ?=
 SHARED_DATA := $(wildcard ../shared/data)
 export D2LMINI_DATA ?= $(if $(SHARED_DATA),$(abspath $(SHARED_DATA)),)
-export PYTHONDONTWRITEBYTECODE := 1
 -include local.mk  # untracked machine-specific settings, e.g. export OMP_NUM_THREADS=1
 
-.PHONY: setup train test unit nbval lab bench execute html clean
+.PHONY: setup train test lint unit nbval lab bench execute html clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --no-compile --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-compile -e '.[notebooks,test]'
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[notebooks,test]'
 	touch $(STAMP)
 
 train: setup  ## the main job; pass options with ARGS="--dataset mnist --epochs 5"
 	$(BIN)/python -m d2lmini train $(ARGS)
 
-test: unit nbval  ## unit tests, then every notebook under nbval
+test: lint unit nbval  ## lint, unit tests, then every notebook under nbval
+
+lint: setup  ## ruff on the package, the tests and the benchmark
+	$(BIN)/python -m ruff check $(wildcard d2lmini tests benchmarks docs)
 
 unit: setup
 	$(BIN)/python -m pytest tests -q
 
 nbval: setup
-	$(BIN)/python -m pytest -q --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg \
+	MPLBACKEND= $(BIN)/python -m pytest -q --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg \
 		--nbval-cell-timeout=600 -p no:cacheprovider $(NB)
 
 lab: setup

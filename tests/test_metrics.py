@@ -228,6 +228,7 @@ def test_metrics_run_on_the_gpu():
 def test_plots_return_figures_and_leave_global_state_alone():
     import matplotlib
     import matplotlib.pyplot as plt
+
     from d2lmini import plot
     rc_before = dict(matplotlib.rcParams)
     logits, y = _realistic_case(9)
