@@ -71,5 +71,5 @@ class SoftmaxRegressionScratch:
         return [self.W, self.b]
 
     def state_dict(self):
-        """Detached copies of W and b, keyed like nn.Linear's (weight is stored transposed there)."""
+        """Detached copies of the parameters keyed "W" (num_inputs x num_outputs) and "b"; nn.Linear's weight is W.T."""
         return {"W": self.W.detach().clone(), "b": self.b.detach().clone()}

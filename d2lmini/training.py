@@ -131,6 +131,9 @@ def _snapshot(params):
 
 
 def _restore(params, snapshot):
+    """Put back the snapshot unless the weights are still finite (then they are the latest finite ones)."""
+    if all(bool(torch.isfinite(p).all()) for p in params):
+        return
     with torch.no_grad():
         for p, saved in zip(params, snapshot):
             p.copy_(saved)
@@ -183,7 +186,7 @@ def train_epoch(net, train_iter, loss, updater, device=None, *, check_every=None
 
 def train(net, train_iter, eval_iter, loss, num_epochs, updater, *, device=None, callback=None):
     """Train for num_epochs; callback(epoch, history) runs after each and may raise StopTraining."""
-    if not isinstance(num_epochs, numbers.Integral) or num_epochs < 1:
+    if isinstance(num_epochs, bool) or not isinstance(num_epochs, numbers.Integral) or num_epochs < 1:
         raise ValueError(f"num_epochs must be a positive integer, got {num_epochs!r}")
     history, timer = History(), Timer()
     for epoch in range(num_epochs):

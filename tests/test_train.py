@@ -27,7 +27,8 @@ def test_accumulator_and_timer():
     timer = Timer()
     timer.stop()
     timer.stop()
-    assert len(timer.times) == 2 and timer.cumsum()[-1] == pytest.approx(timer.sum()) and timer.avg() >= 0
+    assert len(timer.times) == 2 and timer.cumsum()[-1] == pytest.approx(timer.sum())
+    assert timer.avg() == pytest.approx(timer.sum() / 2)
 
 
 def _toy(seed=0, n=512):
@@ -101,12 +102,105 @@ def test_nan_loss_stops_training_with_advice():
         train(net, train_iter, test_iter, nn.CrossEntropyLoss(), 3, torch.optim.SGD(net.parameters(), lr=0.1))
 
 
-def test_huge_learning_rate_diverges_loudly():
-    train_iter, test_iter = _toy()
+@pytest.mark.parametrize("lr, diverges", [(1e30, True), (0.1, False)])
+def test_huge_learning_rate_diverges_loudly(lr, diverges):
+    train_iter, test_iter = _toy()  # ordinary inputs: only the learning rate differs
     ours = scratch.SoftmaxRegressionScratch(16, 3, seed=0)
-    train_iter.X.mul_(1e30)
-    with pytest.raises(FloatingPointError, match="diverged"):
-        train(ours, train_iter, test_iter, scratch.cross_entropy, 3, lambda: scratch.sgd(ours.parameters(), 1e30))
+    run = lambda: train(ours, train_iter, test_iter, scratch.cross_entropy, 3,  # noqa: E731
+                        lambda: scratch.sgd(ours.parameters(), lr))
+    if diverges:
+        with pytest.raises(FloatingPointError, match="diverged"):
+            run()
+        assert all(torch.isfinite(p).all() for p in ours.parameters()), "the last finite weights are restored"
+    else:
+        assert run().epochs == 3
+
+
+class _NaNInBatch:
+    """The toy data, with a NaN injected into the inputs of one batch (1-based); records the batches served."""
+
+    def __init__(self, bad_batch):
+        self.loader, self.bad_batch, self.served = _toy()[0], bad_batch, 0
+
+    def __len__(self):
+        return len(self.loader)
+
+    def __iter__(self):
+        for i, (X, y) in enumerate(self.loader, 1):
+            self.served = i
+            if i == self.bad_batch:
+                X = X.clone()
+                X[0, 0, 0, 0] = math.nan
+            yield X, y
+
+
+def test_nan_in_batch_3_stops_in_batch_3_with_the_weights_before_it():
+    data = _NaNInBatch(3)
+    net = d2lmini.softmax_regression(16, 3, seed=0)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+    seen = []
+
+    class Spy(torch.optim.SGD):
+        def step(self, closure=None):
+            super().step(closure)
+            seen.append([p.detach().clone() for p in net.parameters()])
+
+    optimizer = Spy(net.parameters(), lr=0.1)
+    with pytest.raises(FloatingPointError, match="epoch 1: .*batch 3"):
+        train(net, data, _toy()[1], nn.CrossEntropyLoss(), 3, optimizer)
+    assert data.served == 3, "training stops in the bad batch, not at the end of the epoch"
+    assert len(seen) == 2, "the bad batch takes no step"
+    for p, before in zip(net.parameters(), seen[-1]):
+        assert torch.isfinite(p).all() and torch.equal(p, before)
+
+
+def test_every_check_skipped_batch_is_caught_at_the_next_check_with_finite_weights():
+    data = _NaNInBatch(3)
+    net = d2lmini.softmax_regression(16, 3, seed=0)
+    with pytest.raises(FloatingPointError, match="batch 5"):
+        d2lmini.train_epoch(net, data, nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), lr=0.1),
+                            check_every=4)
+    assert data.served == 5 and all(torch.isfinite(p).all() for p in net.parameters())
+
+
+@pytest.mark.parametrize("which", ["train", "eval"])
+def test_empty_iterators_raise_value_error(which):
+    train_iter, test_iter = _toy()
+    empty = TensorLoader(torch.empty(0, 1, 4, 4), torch.empty(0, dtype=torch.long), 8)
+    net = d2lmini.softmax_regression(16, 3, seed=0)
+    args = (empty, test_iter) if which == "train" else (train_iter, empty)
+    with pytest.raises(ValueError, match=f"the {'training' if which == 'train' else 'evaluation'} data iterator "
+                                         "yielded no examples"):
+        train(net, *args, nn.CrossEntropyLoss(), 1, torch.optim.SGD(net.parameters(), lr=0.1))
+
+
+@pytest.mark.parametrize("num_epochs", [0, -1, 2.0, True])
+def test_num_epochs_must_be_a_positive_integer(num_epochs):
+    train_iter, test_iter = _toy()
+    net = d2lmini.softmax_regression(16, 3, seed=0)
+    with pytest.raises(ValueError, match="num_epochs must be a positive integer"):
+        train(net, train_iter, test_iter, nn.CrossEntropyLoss(), num_epochs, torch.optim.SGD(net.parameters(), lr=0.1))
+
+
+@pytest.mark.parametrize("returned", [True, 1, torch.tensor(True), "stop"])
+def test_callback_return_values_never_stop_training(returned):
+    train_iter, test_iter = _toy()
+    net = d2lmini.softmax_regression(16, 3, seed=0)
+    history = train(net, train_iter, test_iter, nn.CrossEntropyLoss(), 3, torch.optim.SGD(net.parameters(), lr=0.1),
+                    callback=lambda epoch, h: returned)
+    assert history.epochs == 3
+
+
+def test_stop_training_ends_after_the_current_epoch():
+    train_iter, test_iter = _toy()
+    net = d2lmini.softmax_regression(16, 3, seed=0)
+
+    def stop_at_first(epoch, history):
+        raise d2lmini.StopTraining
+
+    history = train(net, train_iter, test_iter, nn.CrossEntropyLoss(), 5, torch.optim.SGD(net.parameters(), lr=0.1),
+                    callback=stop_at_first)
+    assert history.epochs == 1 and len(history.eval_acc) == 1
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device on this machine")
