@@ -10,7 +10,7 @@ SHARED_DATA := $(wildcard ../shared/data)
 export D2LMINI_DATA ?= $(if $(SHARED_DATA),$(abspath $(SHARED_DATA)),)
 -include local.mk  # untracked machine-specific settings, e.g. export OMP_NUM_THREADS=1
 
-.PHONY: setup train test lint unit nbval lab bench execute html clean
+.PHONY: setup train test lint unit nbval lab bench execute html clean student grade solutions classroom-test
 
 setup: $(STAMP)
 
@@ -23,10 +23,10 @@ $(STAMP): pyproject.toml
 train: setup  ## the main job; pass options with ARGS="--dataset mnist --epochs 5"
 	$(BIN)/python -m d2lmini train $(ARGS)
 
-test: lint unit nbval  ## lint, unit tests, then every notebook under nbval
+test: lint unit nbval classroom-test  ## lint, unit tests, every notebook under nbval, then the classroom checks
 
 lint: setup  ## ruff on the package, the tests and the benchmark
-	$(BIN)/python -m ruff check $(wildcard d2lmini tests benchmarks docs)
+	$(BIN)/python -m ruff check $(wildcard d2lmini tests benchmarks docs classroom)
 
 unit: setup
 	$(BIN)/python -m pytest tests -q
@@ -48,6 +48,25 @@ execute: setup  ## re-execute notebooks in place in a fresh kernel: make execute
 
 html: setup  ## the executed notebooks as static HTML pages in build/html
 	$(BIN)/jupyter nbconvert --to html --output-dir build/html $(NOTEBOOKS)
+
+# The classroom edition (nbgrader; see TEACHING.md). One folder per student: SUBMISSIONS/<student>/<notebook>.ipynb
+STUDENT ?= build/student
+SOLUTIONS ?= build/solutions
+GRADES ?= build/grades
+SUBMISSIONS ?=
+
+student: setup  ## the student edition: solutions replaced by stubs, hidden tests removed, outputs cleared
+	$(BIN)/python classroom/course.py student --out $(STUDENT)
+
+solutions: setup  ## per lesson, the exercises with their solutions (HTML and notebook) in build/solutions
+	$(BIN)/python classroom/course.py solutions --out $(SOLUTIONS)
+
+grade: setup  ## autograde a class: make grade SUBMISSIONS=dir -> build/grades/scores.csv and feedback/
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir  (dir/<student>/<notebook>.ipynb)"; exit 2; }
+	$(BIN)/python classroom/course.py grade "$(SUBMISSIONS)" --out $(GRADES)
+
+classroom-test: setup  ## every notebook's exercises checked both ways through nbgrader, a grading round trip
+	D2LMINI_CLASSROOM=all $(BIN)/python -m pytest tests/test_classroom.py -q --durations=5 -k series
 
 clean:
 	rm -rf build runs .pytest_cache

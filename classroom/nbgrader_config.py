@@ -1,0 +1,20 @@
+# nbgrader configuration for the d2lmini classroom edition.
+#
+# `classroom/course.py` copies this file into each course folder it makes (and adds
+# c.CourseDirectory.root). For a persistent course on JupyterHub, `python classroom/course.py
+# course DIR` writes it next to source/; edit it there (course_id, exchange, database).
+c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
+
+c.CourseDirectory.course_id = "d2lmini"
+
+# One assignment per lesson notebook: source/<stem>/<stem>.ipynb, e.g. source/03_softmax_scratch/.
+# Every notebook runs in the kernel named in its metadata ("python3"); jupyter_client starts that
+# kernel with the Python that runs nbgrader, so run nbgrader from the project's environment.
+
+# A notebook trains small models: 10-40 s on one core. Ten minutes per cell is a generous limit;
+# a cell that runs longer scores 0 on its tests.
+c.ExecutePreprocessor.timeout = 600
+
+# Students never see the hidden tests: generate_assignment removes them, autograde restores them
+# from the gradebook, and course.py's feedback step removes them again (nbgrader's own feedback
+# would show them).

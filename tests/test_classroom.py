@@ -1,0 +1,433 @@
+"""The classroom edition: nbgrader exercises, the student edition, grading and solutions.
+
+Fast tests run a tiny fixture notebook through the whole pipeline. The `series` tests check every
+lesson notebook; they execute each notebook about twice through nbgrader (a few minutes), so they
+only run under `make classroom-test` (D2LMINI_CLASSROOM=all):
+
+- per notebook, the untouched student edition is graded: every autograded test must score 0
+  (the `nbgrader validate --invert` check: a test that passes with no answer cannot tell right
+  from wrong);
+- per notebook, the instructor's solutions with exactly one answer broken are graded: every other
+  autograded test must score full marks (the `nbgrader validate` check) and the broken question
+  loses exactly its points;
+- the shortest notebook is also graded with all its solutions: full marks.
+"""
+import ast
+import csv
+import html
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "classroom"))
+import course  # noqa: E402
+
+FIXTURE = ROOT / "tests" / "fixtures" / "classroom" / "00_fixture.ipynb"
+NOTEBOOKS = course.lesson_notebooks()
+series = pytest.mark.skipif(os.environ.get("D2LMINI_CLASSROOM") != "all",
+                            reason="slow (executes every notebook twice): run by make classroom-test")
+# nbgrader's gradebook trips SQLAlchemy's autoflush warnings: harmless noise
+pytestmark = pytest.mark.filterwarnings("ignore:.*not in session")
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
+
+# ------------------------------------------------------------------------------------------------
+# helpers
+# ------------------------------------------------------------------------------------------------
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def gid(cell):
+    return course.nbgrader_meta(cell).get("grade_id")
+
+
+def metadata_problems(path):
+    """What is wrong with a notebook's nbgrader cells (an empty list when nothing is)."""
+    nb, problems = read(path), []
+    cells = nb.cells
+    tests = [c for c in cells if course.is_autograded_test(c)]
+    if len(tests) < 3:
+        problems.append(f"{len(tests)} autograded test cells, want at least 3")
+    ids = [gid(c) for c in cells if course.nbgrader_meta(c)]
+    if len(ids) != len(set(ids)) or None in ids:
+        problems.append(f"grade_ids missing or repeated: {ids}")
+    for i, cell in enumerate(cells):
+        m = course.nbgrader_meta(cell)
+        if any(k in cell.source for k in MARKERS[:2]) and not m.get("solution"):
+            problems.append(f"cell {i}: solution markers outside a solution cell")
+        if any(k in cell.source for k in MARKERS[2:]) and not course.is_autograded_test(cell):
+            problems.append(f"cell {i}: hidden-test markers outside an autograded test cell")
+        if m and m.get("schema_version") != 3:
+            problems.append(f"cell {i} ({gid(cell)}): schema_version must be 3")
+        if m.get("grade") and not (isinstance(m.get("points"), (int, float)) and m["points"] > 0):
+            problems.append(f"cell {i} ({gid(cell)}): a graded cell needs points > 0")
+        if course.is_autograded_test(cell):
+            if cell.cell_type != "code" or not m.get("locked"):
+                problems.append(f"cell {i} ({gid(cell)}): an autograded test is a locked code cell")
+            errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+            if errors:
+                problems.append(f"cell {i} ({gid(cell)}): fails with the solutions: {errors[0].evalue}")
+        if cell.cell_type == "code" and m.get("solution") and not m.get("grade"):
+            if "BEGIN SOLUTION" not in cell.source:
+                problems.append(f"cell {i} ({gid(cell)}): a solution cell without ### BEGIN SOLUTION")
+            if i + 1 >= len(cells) or not course.is_autograded_test(cells[i + 1]):
+                problems.append(f"cell {i} ({gid(cell)}): a solution cell must be followed by its test cell")
+    return problems
+
+
+def solution_lines(cell):
+    """The non-trivial lines between the solution markers of a cell."""
+    lines, inside = [], False
+    for line in cell.source.split("\n"):
+        if "BEGIN SOLUTION" in line:
+            inside = True
+        elif "END SOLUTION" in line:
+            inside = False
+        elif inside and len(line.strip()) > 12 and not line.strip().startswith("#"):
+            lines.append(line.strip())
+    return lines
+
+
+def hidden_lines(cell):
+    lines, inside = [], False
+    for line in cell.source.split("\n"):
+        if "BEGIN HIDDEN TESTS" in line:
+            inside = True
+        elif "END HIDDEN TESTS" in line:
+            inside = False
+        elif inside and len(line.strip()) > 12 and not line.strip().startswith("#"):
+            lines.append(line.strip())
+    return lines
+
+
+def student_edition_problems(source_path, student_path):
+    """Solutions, model answers or hidden tests that leaked into the student edition."""
+    src, stu, problems = read(source_path), read(student_path), []
+    by_id = {gid(c): c for c in stu.cells if gid(c)}
+    everything = "\n".join(c.source for c in stu.cells)
+    for marker in MARKERS:
+        if marker in everything:
+            problems.append(f"{marker!r} appears in the student edition")
+    for cell in src.cells:
+        m = course.nbgrader_meta(cell)
+        if not m:
+            continue
+        mine = by_id.get(m["grade_id"])
+        if mine is None:
+            problems.append(f"{m['grade_id']} is missing from the student edition")
+            continue
+        if m.get("solution"):
+            if cell.cell_type == "code":
+                leaked = [line for line in solution_lines(cell) if line in mine.source]
+                if leaked or "raise NotImplementedError()" not in mine.source:
+                    problems.append(f"{m['grade_id']}: not stubbed (leaked: {leaked[:2]})")
+            else:
+                if mine.source.strip() != "YOUR ANSWER HERE":
+                    problems.append(f"{m['grade_id']}: the model answer was not replaced")
+                if cell.source.strip()[:60] in everything:
+                    problems.append(f"{m['grade_id']}: the model answer appears in the student edition")
+            body = textwrap.dedent("\n".join(solution_lines(cell)))
+            if body and any(body in c.source for c in stu.cells):
+                problems.append(f"{m['grade_id']}: the whole solution appears in some cell")
+        for line in hidden_lines(cell):
+            if line in mine.source:
+                problems.append(f"{m['grade_id']}: hidden test line {line!r} in the student edition")
+    for i, cell in enumerate(stu.cells):
+        if cell.cell_type == "code" and (cell.outputs or cell.execution_count):
+            problems.append(f"student cell {i} still has outputs")
+    return problems
+
+
+def visible_text(path):
+    page = Path(path).read_text(encoding="utf-8")
+    return page, html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def feedback_problems(source_path, feedback_html):
+    page, text = visible_text(feedback_html)
+    problems = [f"{m!r} in feedback" for m in MARKERS[2:] if m in page or m in text]
+    for cell in read(source_path).cells:
+        for line in hidden_lines(cell):
+            if line in text:
+                problems.append(f"hidden test line {line!r} in {feedback_html}")
+    return problems
+
+
+def break_one_answer(nb):
+    """Replace the last solution cell's answer by a wrong one that runs; return that test's grade_id, points."""
+    i = max(i for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" and course.is_solution(c) and not course.nbgrader_meta(c).get("grade"))
+    cell, test = nb.cells[i], nb.cells[i + 1]
+    lines, out, region = cell.source.split("\n"), [], None
+    for line in lines:
+        if "BEGIN SOLUTION" in line:
+            region, indent = [], line[: len(line) - len(line.lstrip())]
+        elif "END SOLUTION" in line:
+            out += wrong_code(region, indent, out)
+            region = None
+        elif region is not None:
+            region.append(line)
+        else:
+            out.append(line)
+    cell.source = "\n".join(out)
+    compile(cell.source, "<broken>", "exec")
+    return gid(test), course.nbgrader_meta(test)["points"]
+
+
+def wrong_code(region, indent, before):
+    """A wrong but runnable answer: `return None` inside a function, else every name bound to None."""
+    if indent and any(line.lstrip().startswith("def ") for line in before):
+        candidate = before + [indent + "return None"]
+        try:
+            compile("\n".join(candidate), "<candidate>", "exec")
+            return [indent + "return None"]
+        except SyntaxError:
+            pass
+    names = set()
+    for node in ast.walk(ast.parse(textwrap.dedent("\n".join(region)))):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+    return [indent + f"{n} = None" for n in sorted(names)] or [indent + "pass"]
+
+
+def make(*args, timeout=900):
+    """Run a make target as a teacher would; return its wall time."""
+    t0 = time.perf_counter()
+    done = subprocess.run(["make", "-s", "--no-print-directory", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
+    assert done.returncode == 0, f"make {' '.join(args)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return time.perf_counter() - t0
+
+
+def course_py(*args, timeout=300):
+    """Run classroom/course.py in this process (the Makefile runs the same code in a fresh one)."""
+    code = course.main([str(a) for a in args])
+    assert code == 0, f"course.py {args} failed"
+
+
+def read_scores(folder):
+    """{(student, notebook): {grade_id: row}} from scores.csv."""
+    scores = defaultdict(dict)
+    with open(Path(folder) / "scores.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            scores[row["student"], row["notebook"]][row["grade_id"]] = row
+    return scores
+
+
+def autograded(nb):
+    return {gid(c): float(course.nbgrader_meta(c)["points"]) for c in nb.cells if course.is_autograded_test(c)}
+
+
+def grading_problems(scores, student, path, broken=None):
+    """Compare one graded submission with what it should score: full marks except `broken` (a grade_id)
+    and 0 on everything for student 'untouched'."""
+    got, problems = scores.get((student, path.stem)), []
+    if got is None:
+        return [f"{student}/{path.stem}: not graded"]
+    for grade_id, points in autograded(read(path)).items():
+        row = got.get(grade_id)
+        if row is None:
+            problems.append(f"{student}/{grade_id}: no score")
+            continue
+        want = 0.0 if student == "untouched" or grade_id == broken else points
+        if row["score"] == "" or float(row["score"]) != want or float(row["max_score"]) != points:
+            problems.append(f"{student}/{grade_id}: scored {row['score']}/{row['max_score']}, want {want:g}/{points:g}")
+    return problems
+
+
+# ------------------------------------------------------------------------------------------------
+# fast: the pipeline on a fixture notebook
+# ------------------------------------------------------------------------------------------------
+
+def test_fixture_metadata_is_valid():
+    assert metadata_problems(FIXTURE) == []
+
+
+def test_break_one_answer_makes_runnable_wrong_code():
+    nb = read(FIXTURE)
+    assert break_one_answer(nb) == ("nb00-ex3-test", 3)
+    assert "return None" in nb.cells[10].source and "np.log" not in nb.cells[10].source
+    top = nbformat.v4.new_code_cell("### BEGIN SOLUTION\nx = 1\nfor k in range(3):\n    y = k\n### END SOLUTION")
+    top.metadata.nbgrader = {"grade": False, "solution": True}
+    after = nbformat.v4.new_code_cell("assert x == 1")
+    after.metadata.nbgrader = {"grade": True, "solution": False, "points": 1, "grade_id": "t"}
+    nb2 = nbformat.v4.new_notebook(cells=[top, after])
+    break_one_answer(nb2)
+    assert nb2.cells[0].source == "k = None\nx = None\ny = None"
+
+
+def test_collect_submissions_matches_renamed_copies(tmp_path):
+    for name in ["alice/03_softmax_scratch.ipynb", "bob/03_softmax_scratch-Copy1.ipynb", "bob/notes.ipynb",
+                 "carol/.ipynb_checkpoints/03_softmax_scratch-checkpoint.ipynb", ".hidden/03_softmax_scratch.ipynb"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    found, notes = course.collect_submissions(tmp_path, ["03_softmax_scratch", "04_softmax_concise"])
+    assert sorted(found) == [("alice", "03_softmax_scratch"), ("bob", "03_softmax_scratch")]
+    assert any("notes.ipynb" in n for n in notes)
+
+
+@pytest.fixture(scope="module")
+def fixture_run(tmp_path_factory):
+    """Student edition, solutions and a graded class of three on the fixture notebook."""
+    tmp = tmp_path_factory.mktemp("classroom")
+    course_py("student", "--notebooks", FIXTURE, "--out", tmp / "student")
+    course_py("solutions", "--notebooks", FIXTURE, "--out", tmp / "solutions")
+    subs = tmp / "submissions"
+    for student in ("full", "untouched", "one_wrong"):
+        (subs / student).mkdir(parents=True)
+    nbformat.write(read(FIXTURE), subs / "full" / FIXTURE.name)
+    nbformat.write(read(tmp / "student" / FIXTURE.name), subs / "untouched" / FIXTURE.name)
+    nb = read(FIXTURE)
+    broken = break_one_answer(nb)
+    nbformat.write(nb, subs / "one_wrong" / "00_fixture-Copy1.ipynb")
+    course_py("grade", subs, "--notebooks", FIXTURE, "--out", tmp / "grades")
+    return tmp, broken
+
+
+def test_fixture_student_edition_has_no_solutions(fixture_run):
+    tmp, _ = fixture_run
+    assert sorted(p.name for p in (tmp / "student").iterdir()) == [FIXTURE.name]
+    assert student_edition_problems(FIXTURE, tmp / "student" / FIXTURE.name) == []
+
+
+def test_fixture_grading_round_trip(fixture_run):
+    tmp, (broken, points) = fixture_run
+    scores = read_scores(tmp / "grades")
+    problems = []
+    for student in ("full", "untouched", "one_wrong"):
+        problems += grading_problems(scores, student, FIXTURE, broken if student == "one_wrong" else None)
+    assert problems == []
+    manual = {s: scores[s, "00_fixture"]["nb00-ex4-answer"] for s in ("full", "untouched")}
+    assert manual["full"]["needs_manual_grade"] == "1" and manual["full"]["score"] == ""
+    assert manual["untouched"]["needs_manual_grade"] == "0" and manual["untouched"]["score"] == "0"
+    with open(tmp / "grades" / "scores_wide.csv", newline="") as f:
+        wide = {row["student"]: row for row in csv.DictReader(f)}
+    assert wide["(max)"]["total"] == "7" and wide["full"]["total"] == "6" and wide["untouched"]["total"] == "0"
+    assert float(wide["one_wrong"]["total"]) == 6 - points and wide["full"]["to_grade_by_hand"] == "1"
+
+
+def test_fixture_feedback_hides_hidden_tests(fixture_run):
+    tmp, _ = fixture_run
+    pages = sorted((tmp / "grades" / "feedback").glob("*/*.html"))
+    assert [p.parent.name for p in pages] == ["full", "one_wrong", "untouched"]
+    for page in pages:
+        assert feedback_problems(FIXTURE, page) == []
+    # the failure message of a hidden check still reaches the student, without its code
+    _, text = visible_text(tmp / "grades" / "feedback" / "untouched" / "00_fixture.html")
+    assert "NotImplementedError" in text
+
+
+def test_fixture_solutions_are_readable(fixture_run):
+    tmp, _ = fixture_run
+    assert (tmp / "solutions" / "index.html").exists()
+    _, text = visible_text(tmp / "solutions" / "00_fixture.html")
+    for cell in read(FIXTURE).cells:
+        for line in solution_lines(cell):
+            assert line in text
+        for line in hidden_lines(cell):
+            assert line not in text
+    assert "Model answer." in text and "BEGIN SOLUTION" not in text
+
+
+# ------------------------------------------------------------------------------------------------
+# slow: every lesson notebook (make classroom-test)
+# ------------------------------------------------------------------------------------------------
+
+@series
+def test_series_every_notebook_has_graded_exercises():
+    problems = {nb.name: metadata_problems(nb) for nb in NOTEBOOKS}
+    assert {k: v for k, v in problems.items() if v} == {}
+    ids = [gid(c) for nb in NOTEBOOKS for c in read(nb).cells if gid(c)]
+    assert len(ids) == len(set(ids)), "grade_ids must be unique across the series"
+
+
+@pytest.fixture(scope="module")
+def student_edition(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student") / "student"
+    seconds = make("student", f"STUDENT={out}")
+    print(f"\nmake student: {seconds:.1f} s")
+    return out, seconds
+
+
+@series
+def test_series_student_edition(student_edition):
+    out, seconds = student_edition
+    assert sorted(p.name for p in out.iterdir()) == [nb.name for nb in NOTEBOOKS]
+    problems = {nb.name: student_edition_problems(nb, out / nb.name) for nb in NOTEBOOKS}
+    assert {k: v for k, v in problems.items() if v} == {}
+    assert seconds < 60, f"make student took {seconds:.0f} s"
+
+
+@pytest.fixture(scope="module")
+def series_grades(student_edition, tmp_path_factory):
+    """One class graded by make grade: untouched student editions, the solutions with one answer broken
+    per notebook, and the full solutions of the shortest notebook."""
+    student, _ = student_edition
+    tmp = tmp_path_factory.mktemp("grading")
+    subs, broken = tmp / "submissions", {}
+    for name in ("untouched", "one_wrong", "full"):
+        (subs / name).mkdir(parents=True)
+    for path in NOTEBOOKS:
+        nbformat.write(read(student / path.name), subs / "untouched" / path.name)
+        nb = read(path)
+        broken[path.stem] = break_one_answer(nb)
+        nbformat.write(nb, subs / "one_wrong" / path.name)
+    shortest = min(NOTEBOOKS, key=course.estimated_seconds)
+    nbformat.write(read(shortest), subs / "full" / shortest.name)
+    seconds = make("grade", f"SUBMISSIONS={subs}", f"GRADES={tmp / 'grades'}", timeout=1200)
+    print(f"\nmake grade ({2 * len(NOTEBOOKS) + 1} notebooks): {seconds:.1f} s")
+    return tmp / "grades", broken, shortest
+
+
+@series
+def test_series_untouched_student_edition_fails_every_test(series_grades):
+    grades, _, _ = series_grades
+    scores = read_scores(grades)
+    assert [p for nb in NOTEBOOKS for p in grading_problems(scores, "untouched", nb)] == []
+
+
+@series
+def test_series_solutions_pass_and_a_wrong_answer_loses_exactly_its_points(series_grades):
+    grades, broken, shortest = series_grades
+    scores = read_scores(grades)
+    problems = [p for nb in NOTEBOOKS for p in grading_problems(scores, "one_wrong", nb, broken[nb.stem][0])]
+    problems += grading_problems(scores, "full", shortest)
+    assert problems == []
+    with open(grades / "scores_wide.csv", newline="") as f:
+        wide = {row["student"]: row for row in csv.DictReader(f)}
+    for nb in NOTEBOOKS:
+        full = sum(autograded(read(nb)).values())
+        assert float(wide["one_wrong"][nb.stem]) == full - broken[nb.stem][1]
+        assert float(wide["untouched"][nb.stem]) == 0
+    assert float(wide["full"][shortest.stem]) == sum(autograded(read(shortest)).values())
+
+
+@series
+def test_series_feedback_shows_no_hidden_tests(series_grades):
+    grades, _, _ = series_grades
+    pages = sorted((grades / "feedback").glob("*/*.html"))
+    assert len(pages) == 2 * len(NOTEBOOKS) + 1
+    assert [p for page in pages for p in feedback_problems(ROOT / "notebooks" / f"{page.stem}.ipynb", page)] == []
+
+
+@series
+def test_series_solutions(tmp_path):
+    make("solutions", f"SOLUTIONS={tmp_path / 'solutions'}")
+    for nb in NOTEBOOKS:
+        _, text = visible_text(tmp_path / "solutions" / f"{nb.stem}.html")
+        missing = [line for c in read(nb).cells for line in solution_lines(c) if line not in text]
+        leaked = [line for c in read(nb).cells for line in hidden_lines(c) if line in text]
+        assert (missing, leaked) == ([], []), nb.name
