@@ -1,0 +1,173 @@
+"""The website (build/html, made by `make html`) in headless Chromium, served on 127.0.0.1.
+
+Every page: it loads, no console error or uncaught exception, no request leaves 127.0.0.1 and none
+fails, every image has loaded (naturalWidth > 0), every formula is typeset by the site's own MathJax
+(no raw $$ or \\frac left in the text), every internal link and #anchor resolves. Notebook pages also:
+a download link serving the committed .ipynb, an "open in Colab" link, and every nbgrader solution
+collapsed behind "Show solution". Then: search finds the theory notebook, and a page works from file://.
+"""
+import json
+import re
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "build" / "html"
+
+pytestmark = pytest.mark.usefixtures("chromium_path")
+
+PAGES = sorted(str(p.relative_to(SITE)) for p in SITE.rglob("*.html")
+               if p.relative_to(SITE).parts[0] not in ("_static", "_sources", "_images")) if SITE.is_dir() else []
+NOTEBOOKS = {p.stem: p for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+
+WAIT_FOR_MATHJAX = """async () => {
+    const maths = document.querySelectorAll('.math');
+    if (!maths.length) return [0, 0];
+    const t0 = Date.now();
+    while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
+        if (Date.now() - t0 > 60000) return [maths.length, -1];
+        await new Promise(r => setTimeout(r, 100));
+    }
+    await MathJax.startup.promise;
+    const typeset = [...maths].filter(m => m.querySelector('mjx-container')).length;
+    return [maths.length, typeset];
+}"""
+
+LOAD_ALL_IMAGES = """async () => {
+    const imgs = [...document.images];
+    imgs.forEach(i => { i.loading = 'eager'; });
+    await Promise.all(imgs.map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
+    return imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src').slice(0, 120));
+}"""
+
+# the text a reader sees as prose: code, outputs and typeset maths left out
+PROSE_TEXT = """() => {
+    const body = document.querySelector('main') || document.body;
+    const clone = body.cloneNode(true);
+    clone.querySelectorAll('pre, code, script, style, mjx-container, textarea, .highlight, .output')
+         .forEach(e => e.remove());
+    return clone.textContent;
+}"""
+
+LINKS = """() => [...document.querySelectorAll('a[href]')].map(a => a.href)"""
+
+
+class Site:
+    """Fetches and caches the served pages, for link and anchor checks."""
+
+    def __init__(self, request_context, base):
+        self.request, self.base, self.cache = request_context, base, {}
+
+    def get(self, url):
+        if url not in self.cache:
+            response = self.request.get(url)
+            body = response.text() if response.ok and url.endswith((".html", "/")) else ""
+            self.cache[url] = (response.status, set(re.findall(r'\bid="([^"]+)"', body)))
+        return self.cache[url]
+
+
+@pytest.fixture(scope="module")
+def site(browser, site_url):
+    context = browser.new_context()
+    yield Site(context.request, site_url)
+    context.close()
+
+
+def _open(page, url):
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.ok, f"{url}: HTTP {response and response.status}"
+
+
+@pytest.mark.skipif(not PAGES, reason="no site in build/html: run `make html`")
+@pytest.mark.parametrize("name", PAGES or ["missing"])
+def test_page(name, page, recorder, site, site_url):
+    url = f"{site_url}/{name}"
+    _open(page, url)
+    problems = []
+
+    maths, typeset = page.evaluate(WAIT_FOR_MATHJAX)
+    if typeset != maths:
+        problems.append(f"{maths} formulas, {typeset} typeset by MathJax")
+    prose = page.evaluate(PROSE_TEXT)
+    for raw in ("$$", "\\frac", "\\begin{"):
+        if raw in prose:
+            i = prose.index(raw)
+            problems.append(f"raw TeX {raw!r} in the text: ...{prose[max(0, i - 60):i + 60]!r}...")
+
+    broken_images = page.evaluate(LOAD_ALL_IMAGES)
+    problems += [f"image not loaded: {src}" for src in broken_images]
+
+    for href in sorted(set(page.evaluate(LINKS))):
+        target, fragment = urldefrag(href)
+        if urlsplit(target).netloc != urlsplit(site_url).netloc or href.startswith("javascript:"):
+            continue
+        status, ids = site.get(target)
+        if status != 200:
+            problems.append(f"link to {href}: HTTP {status}")
+        elif fragment and target.endswith(".html") and fragment not in ids:
+            problems.append(f"link to {href}: no element with id {fragment!r}")
+
+    stem = Path(name).stem
+    if stem in NOTEBOOKS:
+        problems += _notebook_page_problems(page, stem, url)
+
+    page.wait_for_load_state("networkidle")
+    problems += [f"console error: {e}" for e in recorder.console_errors]
+    problems += [f"uncaught exception: {e}" for e in recorder.page_errors]
+    problems += [f"request left 127.0.0.1: {u}" for u in recorder.outside]
+    problems += [f"request failed: {u}" for u in recorder.failed]
+    assert not problems, f"{name}:\n  " + "\n  ".join(problems)
+
+
+def _notebook_page_problems(page, stem, url):
+    problems = []
+    hrefs = page.evaluate(LINKS)
+    download = urljoin(url, f"_sources/{stem}.ipynb")
+    if download not in hrefs:
+        problems.append(f"no download link to {download}")
+    else:
+        committed = json.loads(NOTEBOOKS[stem].read_text())
+        served = page.request.get(download)
+        if not served.ok or json.loads(served.text()) != committed:
+            problems.append("the download link does not serve the committed notebook")
+    colab = "https://colab.research.google.com/github/"
+    if not any(h.startswith(colab) and h.endswith(f"/notebooks/{stem}.ipynb") for h in hrefs):
+        problems.append("no 'open in Colab' link to this notebook")
+
+    # nbgrader solutions and model answers: each behind a closed "Show solution" toggle
+    cells = json.loads(NOTEBOOKS[stem].read_text())["cells"]
+    solutions = sum(bool(c.get("metadata", {}).get("nbgrader", {}).get("solution")) for c in cells)
+    toggles = page.locator("details", has=page.locator("summary", has_text=re.compile("show solution", re.I)))
+    if toggles.count() != solutions:
+        problems.append(f"{solutions} solution cells in the notebook, {toggles.count()} 'Show solution' toggles")
+    if solutions and toggles.count():
+        opened = page.evaluate("""() => [...document.querySelectorAll('details')]
+            .filter(d => /show solution/i.test(d.querySelector('summary').textContent) && d.open).length""")
+        if opened:
+            problems.append(f"{opened} solutions shown open")
+        first = toggles.first
+        first.locator("summary").click()
+        if not first.evaluate("d => d.open"):
+            problems.append("clicking 'Show solution' does not open it")
+    return problems
+
+
+@pytest.mark.skipif(not PAGES, reason="no site in build/html: run `make html`")
+def test_search_finds_the_theory_notebook(page, recorder, site_url):
+    _open(page, f"{site_url}/search.html?q=softmax")
+    results = page.locator("#search-results a[href*='01_softmax_theory']")
+    results.first.wait_for(state="attached")
+    assert not recorder.outside and not recorder.page_errors and not recorder.console_errors
+
+
+@pytest.mark.skipif(not PAGES, reason="no site in build/html: run `make html`")
+def test_a_file_copy_works_offline(page, recorder):
+    # opened from disk: the maths is typeset by the copy of MathJax inside the site, nothing is fetched
+    theory = sorted(SITE.glob("01_*.html"))[0]
+    page.goto(theory.as_uri(), wait_until="load")
+    maths, typeset = page.evaluate(WAIT_FOR_MATHJAX)
+    assert maths > 0 and typeset == maths, f"{maths} formulas, {typeset} typeset"
+    assert page.evaluate(LOAD_ALL_IMAGES) == []
+    assert not recorder.outside, recorder.outside
