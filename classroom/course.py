@@ -37,6 +37,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import Preprocessor
 
 # nbgrader's gradebook code trips SQLAlchemy's autoflush warnings; they are harmless noise here.
 warnings.filterwarnings("ignore", message=".*not in session.*")
@@ -49,6 +50,15 @@ CONFIG_TEMPLATE = HERE / "nbgrader_config.py"
 COURSE_ID = "d2lmini"
 HIDDEN_BEGIN, HIDDEN_END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
 SOLUTION_BEGIN, SOLUTION_END = "BEGIN SOLUTION", "END SOLUTION"
+FEEDBACK_CONFIG = """
+# Added by classroom/course.py: feedback without the hidden tests (nbgrader's default shows them).
+import sys  # noqa: E402
+sys.path.insert(0, {here!r})
+from course import HideHiddenTests  # noqa: E402
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+"""
 
 
 def lesson_notebooks() -> list[Path]:
@@ -150,7 +160,7 @@ def task_logger(name: str) -> tuple[logging.Logger, io.StringIO]:
 def make_course(root: Path, notebooks: list[Path]) -> list[str]:
     """An nbgrader course folder at `root`: the config and source/<stem>/<stem>.ipynb per notebook."""
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(CONFIG_TEMPLATE, root / "nbgrader_config.py")
+    (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE.read_text() + FEEDBACK_CONFIG.format(here=str(HERE)))
     names = []
     for nb in notebooks:
         (root / "source" / nb.stem).mkdir(parents=True, exist_ok=True)
@@ -172,15 +182,12 @@ def coursedir(root: Path, cfg):
     return CourseDirectory(config=cfg)
 
 
-def run_converter(cls, root: Path, assignment: str, student: str | None = None, *,
-                  config_update=None, **attrs) -> str:
+def run_converter(cls, root: Path, assignment: str, student: str | None = None, **attrs) -> str:
     """Run one nbgrader converter (GenerateAssignment, Autograde, GenerateFeedback); return its log.
 
     Raises RuntimeError with the log when nbgrader reports a failure."""
     from nbgrader.converters.base import NbGraderException
     cfg = load_config(root)
-    if config_update is not None:
-        cfg.merge(config_update)
     cd = coursedir(root, cfg)
     cd.assignment_id = assignment
     if student is not None:
@@ -281,23 +288,21 @@ def build_solutions(notebooks: list[Path], out: Path) -> Path:
 # grading
 # ---------------------------------------------------------------------------------------------
 
-def _hide_hidden_tests_class():
-    from nbconvert.preprocessors import Preprocessor
+class HideHiddenTests(Preprocessor):
+    """Feedback for students: hidden test code removed, a failure reduced to its message.
 
-    class HideHiddenTests(Preprocessor):
-        """Feedback for students: hidden test code removed, failures reduced to their message."""
+    nbgrader's own feedback shows the test cells as autograde ran them, hidden tests included; the
+    course folders made here list this preprocessor in c.GenerateFeedback.preprocessors."""
 
-        enabled = True  # nbconvert registers preprocessor classes disabled unless they say otherwise
+    enabled = True  # nbconvert registers preprocessor classes disabled unless they say otherwise
 
-        def preprocess_cell(self, cell, resources, index):
-            if cell.cell_type == "code" and HIDDEN_BEGIN in cell.source:
-                cell.source = strip_region(cell.source, HIDDEN_BEGIN, HIDDEN_END)
-                for output in cell.get("outputs", []):
-                    if output.output_type == "error":
-                        output.traceback = [f"{output.ename}: {output.evalue}"]
-            return cell, resources
-
-    return HideHiddenTests
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and HIDDEN_BEGIN in cell.source:
+            cell.source = strip_region(cell.source, HIDDEN_BEGIN, HIDDEN_END)
+            for output in cell.get("outputs", []):
+                if output.output_type == "error":
+                    output.traceback = [f"{output.ename}: {output.evalue}"]
+        return cell, resources
 
 
 def collect_submissions(submissions: Path, names: list[str]) -> tuple[dict, list[str]]:
@@ -335,10 +340,7 @@ def _init_worker(base: str) -> None:
 
 def _grade_assignment(assignment: str, root: str | None = None) -> tuple[str, str, str, float, str]:
     """Autograde every submission of one assignment, then write the students' feedback."""
-    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.converters import Autograde, GenerateFeedback
-    from nbgrader.preprocessors import GetGrades
-    from traitlets.config import Config
     course = Path(root) if root else _WORKER_ROOT
     t0 = time.perf_counter()
     log, error = "", ""
@@ -346,10 +348,8 @@ def _grade_assignment(assignment: str, root: str | None = None) -> tuple[str, st
         log += run_converter(Autograde, course, assignment, "*", force=True, create_student=True)
     except RuntimeError as err:  # some notebooks failed; the others are graded: go on
         error, log = str(err), log + str(err)
-    feedback = Config()
-    feedback.GenerateFeedback.preprocessors = [GetGrades, _hide_hidden_tests_class(), CSSHTMLHeaderPreprocessor]
     try:
-        log += run_converter(GenerateFeedback, course, assignment, "*", config_update=feedback, force=True)
+        log += run_converter(GenerateFeedback, course, assignment, "*", force=True)
     except RuntimeError as err:
         error, log = error + str(err), log + str(err)
     return str(course), assignment, log, time.perf_counter() - t0, error

@@ -15,6 +15,6 @@ c.CourseDirectory.course_id = "d2lmini"
 # a cell that runs longer scores 0 on its tests.
 c.ExecutePreprocessor.timeout = 600
 
-# Students never see the hidden tests: generate_assignment removes them, autograde restores them
-# from the gradebook, and course.py's feedback step removes them again (nbgrader's own feedback
-# would show them).
+# Students never see the hidden tests: generate_assignment removes them and autograde restores them
+# from the gradebook. nbgrader's feedback would show them again, so course.py appends to each copy
+# of this file a feedback preprocessor (course.HideHiddenTests) that removes them.

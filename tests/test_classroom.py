@@ -99,14 +99,17 @@ def solution_lines(cell):
     return lines
 
 
-def hidden_lines(cell):
+def hidden_lines(cell, nb=None):
+    """The non-trivial lines of a cell's hidden tests (those not also visible elsewhere in `nb`)."""
+    visible = "\n".join(course.strip_region(c.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+                        for c in nb.cells) if nb is not None else ""
     lines, inside = [], False
     for line in cell.source.split("\n"):
         if "BEGIN HIDDEN TESTS" in line:
             inside = True
         elif "END HIDDEN TESTS" in line:
             inside = False
-        elif inside and len(line.strip()) > 12 and not line.strip().startswith("#"):
+        elif inside and len(line.strip()) > 12 and not line.strip().startswith("#") and line.strip() not in visible:
             lines.append(line.strip())
     return lines
 
@@ -140,7 +143,7 @@ def student_edition_problems(source_path, student_path):
             body = textwrap.dedent("\n".join(solution_lines(cell)))
             if body and any(body in c.source for c in stu.cells):
                 problems.append(f"{m['grade_id']}: the whole solution appears in some cell")
-        for line in hidden_lines(cell):
+        for line in hidden_lines(cell, src):
             if line in mine.source:
                 problems.append(f"{m['grade_id']}: hidden test line {line!r} in the student edition")
     for i, cell in enumerate(stu.cells):
@@ -157,8 +160,9 @@ def visible_text(path):
 def feedback_problems(source_path, feedback_html):
     page, text = visible_text(feedback_html)
     problems = [f"{m!r} in feedback" for m in MARKERS[2:] if m in page or m in text]
-    for cell in read(source_path).cells:
-        for line in hidden_lines(cell):
+    nb = read(source_path)
+    for cell in nb.cells:
+        for line in hidden_lines(cell, nb):
             if line in text:
                 problems.append(f"hidden test line {line!r} in {feedback_html}")
     return problems
@@ -334,10 +338,11 @@ def test_fixture_solutions_are_readable(fixture_run):
     tmp, _ = fixture_run
     assert (tmp / "solutions" / "index.html").exists()
     _, text = visible_text(tmp / "solutions" / "00_fixture.html")
-    for cell in read(FIXTURE).cells:
+    nb = read(FIXTURE)
+    for cell in nb.cells:
         for line in solution_lines(cell):
             assert line in text
-        for line in hidden_lines(cell):
+        for line in hidden_lines(cell, nb):
             assert line not in text
     assert "Model answer." in text and "BEGIN SOLUTION" not in text
 
@@ -429,5 +434,6 @@ def test_series_solutions(tmp_path):
     for nb in NOTEBOOKS:
         _, text = visible_text(tmp_path / "solutions" / f"{nb.stem}.html")
         missing = [line for c in read(nb).cells for line in solution_lines(c) if line not in text]
-        leaked = [line for c in read(nb).cells for line in hidden_lines(c) if line in text]
+        source = read(nb)
+        leaked = [line for c in source.cells for line in hidden_lines(c, source) if line in text]
         assert (missing, leaked) == ([], []), nb.name
