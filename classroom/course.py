@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from multiprocessing import get_context
@@ -338,39 +339,31 @@ def _init_worker(base: str) -> None:
     shutil.copytree(base, _WORKER_ROOT, dirs_exist_ok=True)
 
 
-def _grade_assignment(assignment: str, root: str | None = None) -> tuple[str, str, str, float, str]:
-    """Autograde every submission of one assignment, then write the students' feedback."""
+def _grade_one(task: tuple[str, str], root: str | None = None) -> tuple[str, str, str, str, float, str]:
+    """Autograde one student's notebook for one lesson, then write the student's feedback."""
     from nbgrader.converters import Autograde, GenerateFeedback
+    assignment, student = task
     course = Path(root) if root else _WORKER_ROOT
     t0 = time.perf_counter()
     log, error = "", ""
     try:
-        log += run_converter(Autograde, course, assignment, "*", force=True, create_student=True)
-    except RuntimeError as err:  # some notebooks failed; the others are graded: go on
-        error, log = str(err), log + str(err)
-    try:
-        log += run_converter(GenerateFeedback, course, assignment, "*", force=True)
+        log += run_converter(Autograde, course, assignment, student, force=True, create_student=True)
+        log += run_converter(GenerateFeedback, course, assignment, student, force=True)
     except RuntimeError as err:
-        error, log = error + str(err), log + str(err)
-    return str(course), assignment, log, time.perf_counter() - t0, error
+        error, log = str(err), log + str(err)
+    return str(course), assignment, student, log, time.perf_counter() - t0, error
 
 
-def read_grades(course: Path, assignment: str) -> dict[str, dict[str, dict]]:
-    """{student: {grade_id: grade dict}} for one assignment from a course folder's gradebook."""
+def read_grades(course: Path, assignment: str, student: str) -> dict[str, dict] | None:
+    """{grade_id: grade dict} of one graded submission in a course folder's gradebook, or None."""
     from nbgrader.api import Gradebook, MissingEntry
-    result = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gb:
         try:
-            a = gb.find_assignment(assignment)
+            submission = gb.find_submission(assignment, student)
         except MissingEntry:
-            return result
-        for submission in a.submissions:
-            grades = {}
-            for notebook in submission.notebooks:
-                for g in notebook.grades:
-                    grades[g.name] = dict(g.to_dict(), score=g.score)
-            result[submission.student.id] = grades
-    return result
+            return None
+        return {g.name: dict(g.to_dict(), score=g.score) for notebook in submission.notebooks
+                for g in notebook.grades}
 
 
 def grade(submissions: Path, out: Path, notebooks: list[Path], jobs: int = 2) -> tuple[Path, bool]:
@@ -387,8 +380,7 @@ def grade(submissions: Path, out: Path, notebooks: list[Path], jobs: int = 2) ->
     if not found:
         sys.exit(f"{submissions}: no submitted lesson notebooks found "
                  "(expected SUBMISSIONS/<student>/<notebook>.ipynb)")
-    wanted = sorted({a for _, a in found}, key=lambda a: -estimated_seconds(sources[a])
-                    * sum(1 for _, b in found if b == a))
+    wanted = sorted({a for _, a in found})
     students = sorted({s for s, _ in found})
 
     staging = scratch_folder(out)
@@ -416,43 +408,43 @@ def _grade_into(staging: Path, work: Path, found: dict, notes: list, wanted: lis
         dest.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest / f"{assignment}.ipynb")
 
-    jobs = max(1, min(jobs, len(wanted)))
+    # the longest notebooks first, so that two workers finish at about the same time
+    tasks = sorted(found, key=lambda key: -estimated_seconds(sources[key[1]]))
+    tasks = [(assignment, student) for student, assignment in tasks]
+    jobs = max(1, min(jobs, len(tasks)))
     print(f"grading {len(found)} notebooks from {len(students)} students "
           f"({len(wanted)} lessons, {jobs} at a time)", flush=True)
     results = []
     if jobs == 1:
-        for a in wanted:
-            results.append(_grade_assignment(a, str(base)))
-            print(f"  {a}: {results[-1][3]:.0f} s", flush=True)
+        for task in tasks:
+            results.append(_grade_one(task, str(base)))
+            print(f"  {task[1]}/{task[0]}: {results[-1][4]:.0f} s", flush=True)
     else:
         with ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_init_worker,
                                  initargs=(str(base),)) as pool:
-            for r in pool.map(_grade_assignment, wanted):
+            for r in pool.map(_grade_one, tasks):
                 results.append(r)
-                print(f"  {r[1]}: {r[3]:.0f} s", flush=True)
+                print(f"  {r[2]}/{r[1]}: {r[4]:.0f} s", flush=True)
 
     ok = True
-    grades = {}
-    for course, assignment, text, _, error in results:
+    grades = defaultdict(dict)
+    for course, assignment, student, text, _, error in results:
         course = Path(course)
-        log.append(f"==== {assignment} ====\n{text}")
-        if error:
+        log.append(f"==== {student}/{assignment} ====\n{text}")
+        mine = read_grades(course, assignment, student)
+        if error or mine is None:
             ok = False
-            notes.append(f"{assignment}: nbgrader reported a failure (see above in this log)")
-        grades[assignment] = read_grades(course, assignment)
-        for student in students:
-            fb = course / "feedback" / student / assignment / f"{assignment}.html"
-            if fb.exists():
-                (staging / "feedback" / student).mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(fb, staging / "feedback" / student / fb.name)
-            nb = course / "autograded" / student / assignment / f"{assignment}.ipynb"
-            if nb.exists():
-                (staging / "autograded" / student).mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(nb, staging / "autograded" / student / nb.name)
-    for student, assignment in found:
-        if student not in grades[assignment]:
-            ok = False
-            notes.append(f"{student}/{assignment}: nbgrader recorded no grade (see log.txt)")
+            notes.append(f"{student}/{assignment}: nbgrader could not grade it (see above in this log)")
+        if mine is not None:
+            grades[assignment][student] = mine
+        fb = course / "feedback" / student / assignment / f"{assignment}.html"
+        if fb.exists():
+            (staging / "feedback" / student).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(fb, staging / "feedback" / student / fb.name)
+        nb = course / "autograded" / student / assignment / f"{assignment}.ipynb"
+        if nb.exists():
+            (staging / "autograded" / student).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(nb, staging / "autograded" / student / nb.name)
     write_csvs(staging, [a for a in sources if a in wanted], sources, students, grades)
     (staging / "log.txt").write_text("\n".join(log + ["==== warnings ===="] + notes) + "\n")
     return ok

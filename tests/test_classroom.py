@@ -297,7 +297,7 @@ def fixture_run(tmp_path_factory):
     nb = read(FIXTURE)
     broken = break_one_answer(nb)
     nbformat.write(nb, subs / "one_wrong" / "00_fixture-Copy1.ipynb")
-    course_py("grade", subs, "--notebooks", FIXTURE, "--out", tmp / "grades")
+    course_py("grade", subs, "--notebooks", FIXTURE, "--out", tmp / "grades", "--jobs", "1")
     return tmp, broken
 
 
