@@ -1,8 +1,20 @@
-"""The headless main job: python -m d2lmini train ..."""
+"""The headless main job: python -m d2lmini train ...
+
+The run folder appears all at once: everything is written into a fresh temporary folder beside --out,
+which replaces --out only when complete. A lock file beside --out keeps two runs from writing the same
+folder. Interruptions (Ctrl-C, SIGTERM) and disk errors end in one line, never a traceback.
+"""
 import argparse
+import contextlib
+import io
 import json
 import math
+import os
+import shutil
+import signal
+import struct
 import sys
+import tempfile
 from pathlib import Path
 
 import torch
@@ -10,7 +22,22 @@ import torch
 from . import data, models, plot, scratch
 from .training import evaluate_accuracy, train
 
-__all__ = ["build_parser", "main", "run_training"]
+__all__ = ["RUN_FILES", "build_parser", "main", "run_training", "RunError", "Interrupted"]
+
+RUN_FILES = ("metrics.json", "curves.png", "predictions.png", "model.pt")
+MAX_SEED = 2**64 - 1
+
+
+class RunError(Exception):
+    """A problem with the run folder or the options that ends the job with one line and exit status 1."""
+
+
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM arrived; carries the signal number and what became of the results."""
+
+    def __init__(self, signum, message=""):
+        super().__init__(message)
+        self.signum, self.message = signum, message
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,23 +47,38 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _positive_int(text):
+def _whole_number(text):
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def _positive_int(text):
+    value = _whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
 
 
-def _positive_float(text):
+def _seed(text):
+    value = _whole_number(text)
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2**64 - 1, got {text}")
+    return value
+
+
+def _learning_rate(text):
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text}")
+    as_float32 = struct.unpack("f", struct.pack("f", value))[0] if value < 3.4e38 else math.inf
+    if not (math.isfinite(as_float32) and as_float32 > 0):
+        raise argparse.ArgumentTypeError(f"{text} is not representable in float32 (the model's precision); "
+                                         "use a value between 1e-38 and 3e38")
     return value
 
 
@@ -45,11 +87,35 @@ def _device(text):
         device = torch.device(text)
     except RuntimeError:
         raise argparse.ArgumentTypeError(f"unknown device {text!r}; use cpu, cuda, cuda:N or mps") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise argparse.ArgumentTypeError("CUDA is not available on this machine; use --device cpu")
-    if device.type == "mps" and not torch.backends.mps.is_available():
-        raise argparse.ArgumentTypeError("MPS is not available on this machine; use --device cpu")
+    if device.type == "cpu":
+        if device.index not in (None, 0):
+            raise argparse.ArgumentTypeError(f"{text!r}: there is one CPU device; use --device cpu")
+    elif device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise argparse.ArgumentTypeError("CUDA is not available on this machine; use --device cpu")
+        count = torch.cuda.device_count()
+        if device.index is not None and device.index >= count:
+            raise argparse.ArgumentTypeError(f"{text!r}: this machine has {count} CUDA device(s), cuda:0 to "
+                                             f"cuda:{count - 1}")
+    elif device.type == "mps":
+        if not torch.backends.mps.is_available():
+            raise argparse.ArgumentTypeError("MPS is not available on this machine; use --device cpu")
+    else:
+        raise argparse.ArgumentTypeError(f"device {text!r} cannot train here; use cpu, cuda, cuda:N or mps")
     return device
+
+
+def _root(text):
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; name a data folder, or leave --root out to use "
+                                         "$D2LMINI_DATA or the cache folder")
+    return text
+
+
+def _out(text):
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; name a folder, or leave --out out for runs/<dataset>-<impl>")
+    return Path(text)
 
 
 def build_parser():
@@ -62,16 +128,21 @@ def build_parser():
                    help="from-scratch tensors or torch.nn (default: concise)")
     p.add_argument("--epochs", type=_positive_int, default=10)
     p.add_argument("--batch-size", type=_positive_int, default=256)
-    p.add_argument("--lr", type=_positive_float, default=0.1, help="learning rate (default: 0.1)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--device", type=_device, default=None, help="cpu, cuda, ... (default: cuda if available)")
-    p.add_argument("--root", default=None, help="data folder (default: $D2LMINI_DATA or the cache folder)")
-    p.add_argument("--out", type=Path, default=None, help="output folder (default: runs/<dataset>-<impl>)")
+    p.add_argument("--lr", type=_learning_rate, default=0.1, help="learning rate (default: 0.1)")
+    p.add_argument("--seed", type=_seed, default=0, help="0 to 2**64 - 1 (default: 0)")
+    p.add_argument("--device", type=_device, default=None, help="cpu, cuda, cuda:N or mps (default: cuda if "
+                   "available)")
+    p.add_argument("--threads", type=_positive_int, default=1,
+                   help="CPU threads for PyTorch (default: 1, fast beside other work; this model gains little "
+                   "from more)")
+    p.add_argument("--root", type=_root, default=None, help="data folder (default: $D2LMINI_DATA or the cache "
+                   "folder)")
+    p.add_argument("--out", type=_out, default=None, help="output folder (default: runs/<dataset>-<impl>)")
     return parser
 
 
 class _EpochProgress:
-    """Wraps a data iterator so each epoch's pass shows a tqdm progress bar."""
+    """Wraps a data iterator so each epoch's pass shows a tqdm progress bar and the epoch is known."""
 
     def __init__(self, data_iter, num_epochs):
         self.data_iter, self.num_epochs, self.epoch = data_iter, num_epochs, 0
@@ -96,65 +167,353 @@ def _model(impl, device, seed):
             lambda lr: torch.optim.SGD(net.parameters(), lr=lr))
 
 
-def _log_epoch(num_epochs):
-    from tqdm.auto import tqdm
+def _state_dict(net):
+    """Detached CPU copies of the model's parameters (what model.pt holds)."""
+    return {k: v.detach().to("cpu", copy=True) for k, v in net.state_dict().items()}
 
-    def callback(epoch, h):
-        tqdm.write(f"epoch {epoch + 1:>3}/{num_epochs}  loss {h.train_loss[-1]:.4f}  "
+
+class _Recorder:
+    """The train() callback: prints a line per epoch and keeps the weights of the last finished epoch."""
+
+    def __init__(self, net, num_epochs):
+        self.net, self.num_epochs = net, num_epochs
+        self.history, self.state = None, None
+
+    def __call__(self, epoch, h):
+        from tqdm.auto import tqdm
+        self.history, self.state = h, _state_dict(self.net)
+        tqdm.write(f"epoch {epoch + 1:>3}/{self.num_epochs}  loss {h.train_loss[-1]:.4f}  "
                    f"train acc {h.train_acc[-1]:.4f}  test acc {h.eval_acc[-1]:.4f}  ({h.seconds[-1]:.1f} s)")
-    return callback
 
 
-def _save_figure(fig, path):
+# ---------------------------------------------------------------------------------------------------------------
+# The run folder: checked before any data is loaded, locked, written beside --out, moved into place when complete.
+
+def _is_run_folder(path):
+    """True for an empty folder or one holding only the files a d2lmini run writes, metrics.json among them."""
+    names = {p.name for p in path.iterdir()}
+    return not names or ("metrics.json" in names and names <= set(RUN_FILES))
+
+
+class _RunFolder:
+    """Owns --out for one run: the lock beside it, the temporary folder, and the final move into place."""
+
+    def __init__(self, out):
+        self.out = Path(os.path.abspath(out))
+        self.parent, self.name = self.out.parent, self.out.name
+        self.lock_path = self.parent / f".{self.name}.lock"
+        self.tmp, self._lock_fd = None, None
+
+    def prepare(self):
+        """Check --out, take the lock, clear leftovers of killed runs; raises RunError or OSError."""
+        out = self.out
+        if out.is_symlink():
+            raise RunError(f"--out {out} is a symbolic link; d2lmini never writes through links: name the real "
+                           "folder")
+        if out.exists() and not out.is_dir():
+            raise RunError(f"--out {out} exists and is not a folder")
+        if out.is_dir() and not _is_run_folder(out):
+            raise RunError(f"--out {out} holds files that are not a d2lmini run (a run replaces the whole folder); "
+                           "choose another --out or empty it")
+        try:
+            self.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise RunError(f"--out {out}: a parent of it is a file, not a folder") from None
+        except OSError as err:
+            raise RunError(f"--out {out} cannot be created: {err.strerror or err}") from None
+        if not os.access(self.parent, os.W_OK | os.X_OK):
+            raise RunError(f"--out {out}: the folder {self.parent} is not writable")
+        self._lock()
+        self._clear_leftovers()
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.name}.tmp-", dir=self.parent))
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(self.tmp, 0o777 & ~umask)  # mkdtemp makes it private; a run folder is an ordinary folder
+        return self
+
+    def _lock(self):
+        while True:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                _try_lock(fd)
+            except BlockingIOError:
+                os.close(fd)
+                raise RunError(f"--out {self.out} is in use by another d2lmini run (lock {self.lock_path}); wait "
+                               "for it to finish or choose another --out") from None
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(self.lock_path))
+            except FileNotFoundError:
+                same = False
+            if same:
+                self._lock_fd = fd
+                os.ftruncate(fd, 0)
+                os.write(fd, f"{os.getpid()}\n".encode())
+                return
+            os.close(fd)  # the previous holder removed the file as we opened it: take a fresh one
+
+    def _clear_leftovers(self):
+        """Temporary and set-aside folders of runs into this --out that were killed (we hold the lock)."""
+        for path in self.parent.glob(f".{self.name}.old-*"):
+            if not self.out.exists():
+                os.rename(path, self.out)  # killed between the two renames of a swap: the old run comes back
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+        for path in self.parent.glob(f".{self.name}.tmp-*"):
+            shutil.rmtree(path, ignore_errors=True)
+
+    @property
+    def holds_previous_run(self):
+        return self.out.is_dir() and any(self.out.iterdir())
+
+    def commit(self):
+        """Move the complete temporary folder into place (an old run is swapped out, then removed)."""
+        _fsync_dir(self.tmp)
+        with _signals_blocked():
+            if not self.out.exists():
+                os.rename(self.tmp, self.out)
+            elif not _exchange(self.tmp, self.out):
+                old = Path(tempfile.mkdtemp(prefix=f".{self.name}.old-", dir=self.parent))
+                os.rename(self.out, old / "run")
+                os.rename(self.tmp, self.out)
+                self.tmp = old
+            _fsync_dir(self.parent)
+        shutil.rmtree(self.tmp, ignore_errors=True)  # the old run, or nothing
+        self.tmp = None
+
+    def close(self):
+        """Remove the temporary folder (if any is left) and release the lock."""
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+        if self._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.lock_path)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+
+def _try_lock(fd):
+    try:
+        import fcntl
+    except ImportError:  # Windows: msvcrt locks the first byte
+        import msvcrt
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            raise BlockingIOError from None
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _exchange(a, b):
+    """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE); False where that is unavailable."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    return False  # e.g. a file system without RENAME_EXCHANGE: fall back to two renames
+
+
+def _fsync_dir(path):
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def _signals_blocked():
+    """Hold back SIGINT and SIGTERM for the few system calls that must not be split."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _write_bytes(path, content):
+    """Write a new file (never through an existing link) and flush it to disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    with os.fdopen(fd, "wb") as f:
+        f.write(content)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _png(fig):
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80)
+    return buf.getvalue()
+
+
+def _curves_png(history, title):
     import matplotlib.pyplot as plt
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    fig = plot.plot_history(history, title=title)
+    try:
+        return _png(fig)
+    finally:
+        plt.close(fig)
 
 
-def _save_predictions(net, test_iter, dataset, path, n=18):
+def _predictions_png(net, test_iter, dataset, n=18, num_cols=6):
+    """One montage of the first n test images with true and predicted labels (wrong ones in red)."""
+    import numpy as np
+    from matplotlib.figure import Figure
     X, y = next(iter(test_iter))
+    X, y = X[:n], y[:n]
     with torch.no_grad():
-        preds = net(X[:n]).argmax(dim=1)
-    titles = [f"true: {t}\npred: {p}" for t, p in zip(data.get_labels(dataset, y[:n]), data.get_labels(dataset, preds))]
-    fig = plot.show_images(X[:n].cpu(), 3, n // 3, titles=titles)
-    for ax, truth, pred in zip(fig.axes, y[:n], preds):
-        ax.title.set_color("black" if truth == pred else "crimson")
-    fig.suptitle(f"{dataset} test images: true and predicted labels")
-    _save_figure(fig, path)
+        preds = net(X).argmax(dim=1).cpu()
+    images, y = X.detach().cpu().float().clamp(0, 1), y.cpu()
+    num_rows = math.ceil(len(images) / num_cols)
+    h, w = images.shape[-2:]
+    gap_x, gap_y = 4, 22
+    grid = np.ones((num_rows * (h + gap_y), num_cols * (w + gap_x)))
+    fig = Figure(figsize=(num_cols * 1.3, num_rows * 1.55), layout="constrained")
+    ax = fig.add_subplot()
+    for i, (img, truth, pred) in enumerate(zip(images, data.get_labels(dataset, y), data.get_labels(dataset, preds))):
+        r, c = divmod(i, num_cols)
+        top, left = r * (h + gap_y) + gap_y, c * (w + gap_x)
+        grid[top:top + h, left:left + w] = img.reshape(h, w).numpy()
+        ax.text(left + w / 2, top - 1, f"true: {truth}\npred: {pred}", ha="center", va="bottom", fontsize=7,
+                color="black" if truth == pred else "crimson")
+    ax.imshow(grid, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax.axis("off")
+    fig.suptitle(f"{dataset} test images: true and predicted labels (wrong in red)", fontsize=9)
+    return _png(fig)
+
+
+def _write_run(folder, metrics, history, state, net, test_iter, args):
+    """Write the four run files into a fresh folder; the model is what metrics.json describes."""
+    _write_bytes(folder / "model.pt", _torch_bytes(state))
+    title = f"softmax regression ({args.impl}) on {args.dataset}"
+    _write_bytes(folder / "curves.png", _curves_png(history, title))
+    _write_bytes(folder / "predictions.png", _predictions_png(net, test_iter, args.dataset))
+    _write_bytes(folder / "metrics.json", (json.dumps(metrics, indent=2) + "\n").encode())
+
+
+def _torch_bytes(obj):
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    return buf.getvalue()
+
+
+def _metrics(args, device, history, test_acc, interrupted=False):
+    return {"dataset": args.dataset, "impl": args.impl, "epochs": history.epochs,
+            "epochs_requested": args.epochs, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed,
+            "device": str(device), "threads": args.threads, "interrupted": interrupted,
+            "train_loss": history.train_loss[-1], "train_acc": history.train_acc[-1], "test_acc": test_acc,
+            "seconds": sum(history.seconds), "history": history.as_dict()}
+
+
+def _load_state(net, state):
+    if isinstance(net, torch.nn.Module):
+        net.load_state_dict(state)
+    else:
+        with torch.no_grad():
+            for name, value in state.items():
+                getattr(net, name).copy_(value)
 
 
 def run_training(args):
-    """Train as the arguments say, write the run folder, and return the metrics dict."""
+    """Train as the arguments say and write the run folder; returns (metrics, out).
+
+    Raises RunError or OSError for the run folder, DataError for the data, Interrupted on Ctrl-C/SIGTERM
+    (after writing partial results where that replaces no earlier run).
+    """
     device = args.device or torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    torch.set_num_threads(args.threads)
     out = args.out or Path("runs") / f"{args.dataset}-{args.impl}"
-    torch.manual_seed(args.seed)
-    train_iter, test_iter = data.load_data(args.dataset, args.batch_size, root=args.root, device=device,
-                                           seed=args.seed)
-    net, loss, make_updater = _model(args.impl, device, args.seed)
-    history = train(net, _EpochProgress(train_iter, args.epochs), test_iter, loss, args.epochs,
-                    make_updater(args.lr), device=device, callback=_log_epoch(args.epochs))
-    out.mkdir(parents=True, exist_ok=True)
-    metrics = {"dataset": args.dataset, "impl": args.impl, "epochs": args.epochs,
-               "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed, "device": str(device),
-               "train_loss": history.train_loss[-1], "train_acc": history.train_acc[-1],
-               "test_acc": evaluate_accuracy(net, test_iter, device), "seconds": sum(history.seconds),
-               "history": history.as_dict()}
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-    _save_figure(plot.plot_history(history, title=f"softmax regression ({args.impl}) on {args.dataset}"),
-                 out / "curves.png")
-    _save_predictions(net, test_iter, args.dataset, out / "predictions.png")
-    torch.save(net.state_dict(), out / "model.pt")
-    return metrics, out
+    folder = _RunFolder(out)
+    stage, recorder, net, test_iter, progress = "loading the data", None, None, None, None
+    try:
+        folder.prepare()
+        torch.manual_seed(args.seed)
+        train_iter, test_iter = data.load_data(args.dataset, args.batch_size, root=args.root, device=device,
+                                               seed=args.seed)
+        net, loss, make_updater = _model(args.impl, device, args.seed)
+        recorder = _Recorder(net, args.epochs)
+        progress = _EpochProgress(train_iter, args.epochs)
+        stage = "training"
+        history = train(net, progress, test_iter, loss, args.epochs, make_updater(args.lr), device=device,
+                        callback=recorder)
+        stage = "writing the results"
+        metrics = _metrics(args, device, history, evaluate_accuracy(net, test_iter, device))
+        _write_run(folder.tmp, metrics, history, _state_dict(net), net, test_iter, args)
+        folder.commit()
+        return metrics, folder.out
+    except Interrupted as stop:
+        if stage == "loading the data":
+            stop.message = "interrupted while loading the data; nothing written"
+        elif stage == "writing the results":
+            stop.message = f"interrupted while writing the results; nothing written ({_unchanged(folder)})"
+        else:
+            stop.message = _save_partial(folder, args, device, recorder, net, test_iter, progress.epoch)
+        raise
+    finally:
+        folder.close()
+
+
+def _unchanged(folder):
+    return f"{folder.out} left as it was" if folder.out.exists() else f"{folder.out} not created"
+
+
+def _save_partial(folder, args, device, recorder, net, test_iter, epoch):
+    """After an interruption in training: a complete folder of the finished epochs, where that replaces nothing."""
+    where = f"interrupted in epoch {epoch} of {args.epochs}"
+    if recorder is None or recorder.history is None:
+        return f"{where}; nothing written"
+    if folder.holds_previous_run:
+        return f"{where}; nothing written ({folder.out} still holds the previous run)"
+    history, state = recorder.history, recorder.state
+    try:
+        _load_state(net, state)
+        metrics = _metrics(args, device, history, history.eval_acc[-1], interrupted=True)
+        _write_run(folder.tmp, metrics, history, state, net, test_iter, args)
+        folder.commit()
+    except Interrupted:
+        return f"{where}, and again while saving; nothing written"
+    n = history.epochs
+    return f"{where}; partial results of {n} epoch{'s' * (n != 1)} in {folder.out}/"
+
+
+def _raise_interrupted(signum, frame):
+    raise Interrupted(signum)
 
 
 def main(argv=None):
     """Entry point of the d2lmini command; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    for s, handler in previous.items():
+        if handler is not signal.SIG_IGN:  # a caller that ignores a signal (nohup, background jobs) keeps it so
+            signal.signal(s, _raise_interrupted)
     try:
+        args = build_parser().parse_args(argv)
         metrics, out = run_training(args)
-    except (data.DataError, FloatingPointError, ValueError) as err:
+    except Interrupted as stop:
+        print(f"d2lmini: {stop.message or 'interrupted; nothing written'}", file=sys.stderr)
+        return 128 + stop.signum
+    except (RunError, data.DataError, FloatingPointError, ValueError) as err:
         print(f"d2lmini: error: {err}", file=sys.stderr)
         return 1
+    except OSError as err:
+        where = f": {err.filename}" if err.filename else ""
+        print(f"d2lmini: error: {err.strerror or err}{where}", file=sys.stderr)
+        return 1
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
     print(f"done: {metrics['epochs']} epochs in {metrics['seconds']:.1f} s, train loss {metrics['train_loss']:.4f}, "
           f"train acc {metrics['train_acc']:.4f}, test acc {metrics['test_acc']:.4f}; results in {out}/")
     return 0

@@ -2,6 +2,7 @@
 import gzip
 import hashlib
 import math
+import numbers
 import os
 import shutil
 from dataclasses import dataclass
@@ -103,34 +104,43 @@ def find_raw_files(name, train=True, root=None):
     return tuple(next((p for p in _candidates(spec, root, f) if p.is_file()), None) for f in _file_names(train))
 
 
-def _missing_message(spec, root):
+def _missing_message(spec, root, missing=()):
     looked = [str(root / spec.folder / "raw"), *spec.offline_dirs]
+    what = f" (missing {', '.join(missing)})" if missing else ""
     ways = [f"connect to the internet once and run again: torchvision downloads the files into {root}",
             f"point D2LMINI_DATA (or root=) at a folder that holds {spec.folder}/raw/*-ubyte"]
     if spec.offline_dirs:
         ways.append(f"install an offline copy: sudo apt-get install dataset-{spec.name} (Debian/Ubuntu)")
     else:
         ways.append(f"copy the four {spec.folder} *-ubyte files into {root / spec.folder / 'raw'}")
-    return (f"{spec.name} data not found; looked in: {'; '.join(looked)}. To get it: "
+    return (f"{spec.name} data not found{what}; looked in: {'; '.join(looked)}. To get it: "
             + "; or ".join(f"({i}) {w}" for i, w in enumerate(ways, 1)) + ".")
 
 
-def _download(spec, root):
+def _download(spec, root, missing):
     import torchvision
+    folders = [root, root / spec.folder, root / spec.folder / "raw"]
+    created = next((f for f in folders if not f.exists()), None)
     try:
         getattr(torchvision.datasets, spec.folder)(root, train=True, download=True)
         getattr(torchvision.datasets, spec.folder)(root, train=False, download=True)
     except Exception as err:  # any network or disk failure ends in the same advice
-        raise DataError(_missing_message(spec, root) + f" (download failed: {err})") from None
+        if created is not None:  # leave no empty or half-filled folders behind
+            shutil.rmtree(created, ignore_errors=True)
+        raise DataError(_missing_message(spec, root, missing) + f" (download failed: {err})") from None
+
+
+def _missing_names(spec, train, paths):
+    return [name for name, path in zip(_file_names(train), paths) if path is None]
 
 
 def _locate(spec, train, root, download):
     paths = find_raw_files(spec.name, train, root)
     if None in paths and download:
-        _download(spec, root)
+        _download(spec, root, _missing_names(spec, train, paths))
         paths = find_raw_files(spec.name, train, root)
     if None in paths:
-        raise DataError(_missing_message(spec, root))
+        raise DataError(_missing_message(spec, root, _missing_names(spec, train, paths)))
     return paths
 
 
@@ -174,12 +184,25 @@ def _ensure_torchvision_layout(spec, root, train, download):
         for path, file_name in zip(_locate(spec, split, root, download), _file_names(split)):
             target = raw / file_name
             if path != target:
-                raw.mkdir(parents=True, exist_ok=True)
-                opener = gzip.open if path.suffix == ".gz" else open
-                with opener(path, "rb") as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
+                _unpack(path, target)
             if split == train or path != target:
                 read_idx(target, _SHA256[spec.folder][file_name])
+
+
+def _unpack(path, target):
+    """Copy (gunzip if needed) path to target atomically: a temporary file renamed into place when complete."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as src, open(tmp, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        os.replace(tmp, target)
+    except BaseException as err:
+        tmp.unlink(missing_ok=True)
+        if isinstance(err, (OSError, EOFError)):
+            raise DataError(f"could not unpack {path} into {target} ({err})") from None
+        raise
 
 
 def get_dataset(name, train=True, *, root=None, transform=None, download=True):
@@ -193,7 +216,14 @@ def get_dataset(name, train=True, *, root=None, transform=None, download=True):
 def get_labels(name, indices):
     """Text labels of a data set for an iterable of class indices."""
     labels = dataset_spec(name).labels
-    return [labels[int(i)] for i in indices]
+    out = []
+    for i in indices:
+        if isinstance(i, torch.Tensor):
+            i = i.item()
+        if isinstance(i, bool) or not isinstance(i, numbers.Integral) or not 0 <= i < len(labels):
+            raise ValueError(f"class indices of {name} must be whole numbers from 0 to {len(labels) - 1}, got {i!r}")
+        out.append(labels[int(i)])
+    return out
 
 
 def get_fashion_mnist_labels(indices):
@@ -211,11 +241,28 @@ def normalization_stats(name, *, root=None):
 def _normalize_args(spec, normalize):
     if normalize is None or normalize is False:
         return None
-    return (spec.mean, spec.std) if normalize is True else tuple(normalize)
+    if normalize is True:
+        return spec.mean, spec.std
+    try:
+        mean, std = (float(v) for v in normalize)
+    except (TypeError, ValueError):
+        raise ValueError(f"normalize must be True, False, None or a pair (mean, std), got {normalize!r}") from None
+    if not (math.isfinite(mean) and math.isfinite(std) and std > 0):
+        raise ValueError(f"normalize=(mean, std) needs a finite mean and a positive finite std, got {normalize!r}")
+    return mean, std
+
+
+def _check_resize(resize):
+    sizes = resize if isinstance(resize, (tuple, list)) else (resize,)
+    if resize is None:
+        return
+    if not (1 <= len(sizes) <= 2 and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 1
+                                         for v in sizes)):
+        raise ValueError(f"resize must be a positive integer or a (height, width) pair of them, got {resize!r}")
 
 
 def _check_batch_size(batch_size):
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
 
 
@@ -247,7 +294,7 @@ class TensorLoader:
         _check_batch_size(batch_size)
         if len(X) != len(y):
             raise ValueError(f"X has {len(X)} examples but y has {len(y)}")
-        self.X, self.y, self.batch_size, self.shuffle = X, y, batch_size, shuffle
+        self.X, self.y, self.batch_size, self.shuffle = X, y, int(batch_size), shuffle
         self.dataset = torch.utils.data.TensorDataset(X, y)
         self.sampler = EpochPermutation(len(X), seed)
         self.generator = self.sampler.generator
@@ -292,6 +339,8 @@ def load_data(name, batch_size, resize=None, *, root=None, normalize=None, devic
               in_memory=True, num_workers=0, download=True):
     """(train_iter, test_iter); in_memory=False uses torchvision's per-sample DataLoader (same batch order)."""
     _check_batch_size(batch_size)
+    _check_resize(resize)
+    batch_size = int(batch_size)
     spec = dataset_spec(name)
     norm = _normalize_args(spec, normalize)
     if in_memory and num_workers:
