@@ -4,6 +4,7 @@
     python classroom/course.py grade SUBMISSIONS [--out build/grades] [--jobs 2]
     python classroom/course.py solutions [--out build/solutions]
     python classroom/course.py course DIR        # an nbgrader course folder for JupyterHub/formgrader
+    python classroom/course.py questions [--details]   # the graded questions and points per notebook
 
 Each lesson notebook is one nbgrader assignment named after the file (03_softmax_scratch): a
 teacher hands out and collects one lesson at a time, the gradebook keeps a score per lesson, and
@@ -500,6 +501,31 @@ def write_csvs(out: Path, assignments: list[str], sources: dict, students: list[
                        + [_fmt(x) for x in per_nb] + [_fmt(x) for x in per_q])
 
 
+def question_table(notebooks: list[Path], details: bool = False) -> str:
+    """A Markdown table: per notebook, the autograded questions and written answers with their points."""
+    rows = ["| notebook | autograded questions (points) | written answers (points) | total points |",
+            "|---|---|---|---|"]
+    lines = []
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        qs = questions(nb)
+        auto = [q for q in qs if q["kind"] == "auto"]
+        manual = [q for q in qs if q["kind"] == "manual"]
+        pts = lambda items: f"{sum(q['points'] for q in items):g}"  # noqa: E731
+        rows.append(f"| `{path.stem}` | {len(auto)} ({pts(auto)}) | {len(manual)} ({pts(manual)}) | {pts(qs)} |")
+        if details:
+            lines.append(f"\n{path.stem}")
+            prompt = ""
+            for cell in nb.cells:
+                m = nbgrader_meta(cell)
+                if not m and cell.cell_type == "markdown":
+                    prompt = " ".join(cell.source.split())
+                if m.get("grade"):
+                    kind = "written" if m.get("solution") else "autograded"
+                    lines.append(f"  {m['grade_id']:18} {kind:10} {m['points']:g} pt  {prompt[-110:]}")
+    return "\n".join(rows + lines)
+
+
 # ---------------------------------------------------------------------------------------------
 # command line
 # ---------------------------------------------------------------------------------------------
@@ -509,13 +535,15 @@ def main(argv=None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, default in [("student", "build/student"), ("solutions", "build/solutions"),
-                          ("grade", "build/grades"), ("course", None)]:
+                          ("grade", "build/grades"), ("course", None), ("questions", None)]:
         p = sub.add_parser(name)
         if name == "grade":
             p.add_argument("submissions", type=Path, help="folder: <student>/<notebook>.ipynb")
             p.add_argument("--jobs", type=int, default=2, help="lessons graded at the same time")
         if name == "course":
             p.add_argument("dest", type=Path, help="the course folder to create")
+        elif name == "questions":
+            p.add_argument("--details", action="store_true", help="list every question with its prompt")
         else:
             p.add_argument("--out", type=Path, default=ROOT / default)
         p.add_argument("--notebooks", type=Path, nargs="+", default=None,
@@ -529,6 +557,8 @@ def main(argv=None) -> int:
     elif args.command == "solutions":
         out = build_solutions(notebooks, args.out.resolve())
         print(f"wrote the solutions of {len(notebooks)} notebooks to {out} in {time.perf_counter() - t0:.0f} s")
+    elif args.command == "questions":
+        print(question_table(notebooks, args.details))
     elif args.command == "course":
         out = course_folder(notebooks, args.dest.resolve())
         print(f"made the nbgrader course folder {out}: cd there and run e.g. "
