@@ -1,7 +1,13 @@
 """Packaging: environment.yml mirrors pyproject, the Makefile and CI are wired as the README says."""
+import importlib.metadata
+import os
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
+
+import pytest
 
 import d2lmini
 
@@ -37,3 +43,38 @@ def test_ci_runs_the_readme_test_command():
 def test_public_names_exist():
     for name in d2lmini.__all__:
         assert hasattr(d2lmini, name), name
+
+
+def test_license_is_an_spdx_expression_with_a_license_file():
+    project = _pyproject()["project"]
+    assert project["license"] == "MIT" and project["license-files"] == ["LICENSE"]
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+
+
+def test_the_version_is_written_in_one_place():
+    pyproject = _pyproject()
+    assert "version" not in pyproject["project"] and "version" in pyproject["project"]["dynamic"]
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "d2lmini.__version__"}
+    assert re.fullmatch(r"\d+\.\d+\.\d+", d2lmini.__version__)
+    assert importlib.metadata.version("d2lmini") == d2lmini.__version__
+
+
+def test_ruff_is_configured_and_make_test_lints_first():
+    ruff = _pyproject()["tool"]["ruff"]
+    assert ruff["line-length"] == 120
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^test: lint unit nbval\b", makefile, re.M)
+    assert re.search(r"^lint: .*\n\t.*ruff check .*d2lmini tests benchmarks", makefile, re.M)
+    assert "PYTHONDONTWRITEBYTECODE" not in makefile and "--no-compile" not in makefile
+
+
+def test_make_nbval_passes_when_the_caller_exports_mplbackend_agg():
+    """Headless servers and CI export MPLBACKEND=Agg; the kernel must still draw inline figures."""
+    if shutil.which("make") is None or not (ROOT / ".venv" / "bin" / "python").exists():
+        pytest.skip("needs make and the project's .venv")
+    notebook = "tests/fixtures/mplbackend/figure.ipynb"
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    result = subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", "nbval", f"NB={notebook}"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "1 passed" in result.stdout
