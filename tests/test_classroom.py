@@ -33,6 +33,8 @@ import course  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "classroom" / "00_fixture.ipynb"
 NOTEBOOKS = course.lesson_notebooks()
+if os.environ.get("D2LMINI_CLASSROOM_ONLY"):  # e.g. "01,03": check only these notebooks
+    NOTEBOOKS = [nb for nb in NOTEBOOKS if nb.name[:2] in os.environ["D2LMINI_CLASSROOM_ONLY"].split(",")]
 series = pytest.mark.skipif(os.environ.get("D2LMINI_CLASSROOM") != "all",
                             reason="slow (executes every notebook twice): run by make classroom-test")
 # nbgrader's gradebook trips SQLAlchemy's autoflush warnings: harmless noise
@@ -370,7 +372,7 @@ def student_edition(tmp_path_factory):
 @series
 def test_series_student_edition(student_edition):
     out, seconds = student_edition
-    assert sorted(p.name for p in out.iterdir()) == [nb.name for nb in NOTEBOOKS]
+    assert {nb.name for nb in NOTEBOOKS} <= {p.name for p in out.iterdir()}
     problems = {nb.name: student_edition_problems(nb, out / nb.name) for nb in NOTEBOOKS}
     assert {k: v for k, v in problems.items() if v} == {}
     assert seconds < 60, f"make student took {seconds:.0f} s"
