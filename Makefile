@@ -56,14 +56,14 @@ GRADES ?= build/grades
 SUBMISSIONS ?=
 
 student: setup  ## the student edition: solutions replaced by stubs, hidden tests removed, outputs cleared
-	$(BIN)/python classroom/course.py student --out $(STUDENT)
+	$(BIN)/python classroom/course.py student --out "$(STUDENT)"
 
 solutions: setup  ## per lesson, the exercises with their solutions (HTML and notebook) in build/solutions
-	$(BIN)/python classroom/course.py solutions --out $(SOLUTIONS)
+	$(BIN)/python classroom/course.py solutions --out "$(SOLUTIONS)"
 
 grade: setup  ## autograde a class: make grade SUBMISSIONS=dir -> build/grades/scores.csv and feedback/
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir  (dir/<student>/<notebook>.ipynb)"; exit 2; }
-	$(BIN)/python classroom/course.py grade "$(SUBMISSIONS)" --out $(GRADES)
+	$(BIN)/python classroom/course.py grade "$(SUBMISSIONS)" --out "$(GRADES)"
 
 classroom-test: setup  ## every notebook's exercises checked both ways through nbgrader, a grading round trip
 	D2LMINI_CLASSROOM=all $(BIN)/python -m pytest tests/test_classroom.py -q --durations=5 -k series

@@ -7,8 +7,9 @@
     python classroom/course.py questions [--details]   # the graded questions and points per notebook
 
 Each lesson notebook is one nbgrader assignment named after the file (03_softmax_scratch): a
-teacher hands out and collects one lesson at a time, the gradebook keeps a score per lesson, and
-the lessons can be graded in parallel. `student`, `grade` and `solutions` work in a temporary
+teacher hands out and collects one lesson at a time, and the gradebook keeps a score per lesson.
+`grade` autogrades each (lesson, student) notebook as one task, `--jobs` tasks at a time, each
+worker in its own copy of the course folder. `student`, `grade` and `solutions` work in a temporary
 nbgrader course folder and write their results atomically (a temporary folder, then a rename).
 
 SUBMISSIONS holds one folder per student with the notebooks as handed back:
