@@ -10,7 +10,7 @@ SHARED_DATA := $(wildcard ../shared/data)
 export D2LMINI_DATA ?= $(if $(SHARED_DATA),$(abspath $(SHARED_DATA)),)
 -include local.mk  # untracked machine-specific settings, e.g. export OMP_NUM_THREADS=1
 
-.PHONY: setup train test lint unit nbval lab bench execute html clean student grade solutions classroom-test
+.PHONY: setup train test lint unit nbval lab bench execute html clean student grade solutions classroom-test test-browser
 
 setup: $(STAMP)
 
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 train: setup  ## the main job; pass options with ARGS="--dataset mnist --epochs 5"
 	$(BIN)/python -m d2lmini train $(ARGS)
 
-test: lint unit nbval classroom-test  ## lint, unit tests, every notebook under nbval, then the classroom checks
+test: lint unit nbval classroom-test test-browser  ## lint, unit tests, every notebook under nbval, the classroom checks, the site and JupyterLab in a browser
 
 lint: setup  ## ruff on the package, the tests and the benchmark
 	$(BIN)/python -m ruff check $(wildcard d2lmini tests benchmarks docs classroom)
@@ -46,8 +46,17 @@ execute: setup  ## re-execute notebooks in place in a fresh kernel: make execute
 		--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 \
 		--ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; done
 
-html: setup  ## the executed notebooks as static HTML pages in build/html
-	$(BIN)/jupyter nbconvert --to html --output-dir build/html $(NOTEBOOKS)
+DOCS_STAMP := $(VENV)/.installed-docs
+
+$(DOCS_STAMP): $(STAMP) docs/constraints.txt
+	$(BIN)/python -m pip install --quiet -e '.[docs]' -c docs/constraints.txt
+	touch $(DOCS_STAMP)
+
+html: $(DOCS_STAMP)  ## the website in build/html: Sphinx + MyST-NB pages of the committed notebooks, offline
+	$(BIN)/python docs/build.py
+
+test-browser: html  ## the site and JupyterLab (notebooks 08, 03) in headless Chromium (apt-get install chromium)
+	D2LMINI_BROWSER_TESTS=1 $(BIN)/python -m pytest tests/browser -q -rs -p no:cacheprovider --durations=5
 
 # The classroom edition (nbgrader; see TEACHING.md). One folder per student: SUBMISSIONS/<student>/<notebook>.ipynb
 STUDENT ?= build/student

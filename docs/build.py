@@ -3,11 +3,13 @@
 1. Stage docs/ and copies of notebooks/ into build/site-src/ (the repository is never written).
    In the copies, nbgrader solution cells and model answers are collapsed behind "Show solution".
 2. Put MathJax 3 (npm package `mathjax`, pinned below) into the staged _static/, so that the site
-   needs no CDN: `npm pack` fetches it once into build/cache/.
+   needs no CDN: it is fetched once from the npm registry into build/cache/ and checked by its hash.
 3. Run Sphinx (MyST-NB renders the committed outputs, nothing is executed) into build/html/, and make
    each page's "download .ipynb" link serve the notebook exactly as committed.
 """
 import argparse
+import base64
+import hashlib
 import json
 import re
 import shutil
@@ -15,6 +17,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,6 +29,8 @@ OUT = BUILD / "html"
 CACHE = BUILD / "cache"
 
 MATHJAX_VERSION = "3.2.2"
+MATHJAX_TARBALL = f"https://registry.npmjs.org/mathjax/-/mathjax-{MATHJAX_VERSION}.tgz"
+MATHJAX_INTEGRITY = "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw=="
 # The part of the package the pages use: the TeX-to-HTML bundle, its fonts, and what it loads on demand
 # (TeX extensions, the right-click menu, accessibility, speech rules).
 MATHJAX_PARTS = ["tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions", "ui", "a11y", "sre"]
@@ -96,7 +101,7 @@ def stage():
     notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     wanted = set()
     for src in DOCS.rglob("*"):
-        if src.is_file() and src.name != "build.py" and "__pycache__" not in src.parts:
+        if src.is_file() and src.name not in ("build.py", "constraints.txt") and "__pycache__" not in src.parts:
             dst = STAGE / src.relative_to(DOCS)
             write_if_changed(dst, src.read_bytes())
             wanted.add(dst)
@@ -115,6 +120,26 @@ def stage():
     return notebooks, collapsed
 
 
+def fetch_mathjax(tarball):
+    """The pinned package from the npm registry (through npm when installed), checked against its hash."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    npm = shutil.which("npm")
+    try:
+        if npm:  # npm honours the user's registry settings (a mirror, a proxy)
+            subprocess.run([npm, "pack", "--silent", f"mathjax@{MATHJAX_VERSION}", "--pack-destination", str(CACHE)],
+                           check=True, stdout=subprocess.DEVNULL)
+        else:
+            with urllib.request.urlopen(MATHJAX_TARBALL, timeout=120) as response:
+                tarball.write_bytes(response.read())
+    except (OSError, subprocess.CalledProcessError) as err:
+        sys.exit(f"make html needs MathJax {MATHJAX_VERSION} from the npm registry once ({err}); "
+                 f"or put {MATHJAX_TARBALL} into {CACHE}/")
+    digest = base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
+    if f"sha512-{digest}" != MATHJAX_INTEGRITY:
+        tarball.unlink()
+        sys.exit(f"{tarball.name}: the download does not match the registry's sha512; removed it, try again")
+
+
 def mathjax():
     """Copy MathJax into the staged _static/mathjax/, fetching the pinned npm package once."""
     target = STAGE / "_static" / "mathjax"
@@ -123,13 +148,7 @@ def mathjax():
         return
     tarball = CACHE / f"mathjax-{MATHJAX_VERSION}.tgz"
     if not tarball.exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        npm = shutil.which("npm")
-        if npm is None:
-            sys.exit(f"make html needs MathJax {MATHJAX_VERSION}: install npm (it fetches the package `mathjax` "
-                     f"once), or put mathjax-{MATHJAX_VERSION}.tgz from the npm registry into {CACHE}/")
-        subprocess.run([npm, "pack", "--silent", f"mathjax@{MATHJAX_VERSION}", "--pack-destination", str(CACHE)],
-                       check=True, stdout=subprocess.DEVNULL)
+        fetch_mathjax(tarball)
     shutil.rmtree(target, ignore_errors=True)
     prefixes = tuple(f"package/es5/{part}" for part in MATHJAX_PARTS)
     with tarfile.open(tarball) as tar:

@@ -143,6 +143,9 @@ def page(request, context):
 
 def pytest_configure(config):
     config._browser_shots = []
+    if os.environ.get("D2LMINI_BROWSER_TESTS") and SHOTS.is_dir():
+        for old in SHOTS.glob("test_*.png"):  # screenshots of an earlier run would mislead
+            old.unlink()
 
 
 def pytest_terminal_summary(terminalreporter, config):
