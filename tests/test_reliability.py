@@ -463,3 +463,21 @@ def test_nll_rejects_nan_logits():
     with pytest.raises(ValueError, match="logits holds 1 NaN"):
         metrics.nll(NAN_LOGITS, torch.tensor([0, 1]))
 
+
+
+def test_the_main_jobs_sgd_update_is_torch_optim_sgds_and_skips_the_dynamo_import(fashion):
+    train_iter, test_iter = fashion
+    small = TensorLoader(train_iter.X[:3000], train_iter.y[:3000], 256, shuffle=True, seed=0)
+    nets = [d2lmini.softmax_regression(seed=0) for _ in range(2)]
+    loss = torch.nn.CrossEntropyLoss(reduction="none")
+    d2lmini.train_epoch(nets[0], small, loss, cli.functional_sgd(nets[0].parameters(), 0.1))
+    small.generator.manual_seed(0)
+    d2lmini.train_epoch(nets[1], small, loss, torch.optim.SGD(nets[1].parameters(), lr=0.1))
+    for a, b in zip(nets[0].parameters(), nets[1].parameters()):
+        assert torch.equal(a, b)
+    code = ("import sys, torch, d2lmini.cli as cli\n"
+            "net = torch.nn.Linear(3, 2)\n"
+            "net(torch.ones(1, 3)).sum().backward()\n"
+            "cli.functional_sgd(net.parameters(), 0.1)()\n"
+            "assert 'torch._dynamo' not in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
