@@ -39,6 +39,13 @@ SOLUTION_LABEL = "Show solution"
 HIDE_LABEL = "Hide solution"
 
 
+HIDDEN_TESTS = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.M | re.S)
+
+
+def _text(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
 def is_solution(cell):
     """An nbgrader solution cell (code) or model answer (markdown): shown collapsed on the site."""
     return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
@@ -48,10 +55,14 @@ def collapse_solutions(nb):
     """Mark solution cells of a notebook (a dict as in the .ipynb file) so the site shows them collapsed.
 
     Code: MyST-NB's `hide-input` tag with a "Show solution" label (the output, if any, stays visible).
-    Markdown: the model answer wrapped in a <details> element. Returns the number of cells collapsed.
+    Markdown: the model answer wrapped in a <details> element. Hidden tests are removed from test cells.
+    Returns the number of cells collapsed.
     """
     count = 0
     for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and "### BEGIN HIDDEN TESTS" in _text(cell):
+            # hidden tests stay hidden, as in nbgrader's student edition
+            cell["source"] = HIDDEN_TESTS.sub("", _text(cell)).rstrip() + "\n"
         if not is_solution(cell):
             continue
         count += 1
@@ -62,9 +73,8 @@ def collapse_solutions(nb):
                 tags.append("hide-input")
             meta.setdefault("mystnb", {}).update(code_prompt_show=SOLUTION_LABEL, code_prompt_hide=HIDE_LABEL)
         else:
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             cell["source"] = (f'<details class="solution">\n<summary>{SOLUTION_LABEL}</summary>\n\n'
-                              f"{source.strip()}\n\n</details>\n")
+                              f"{_text(cell).strip()}\n\n</details>\n")
     return count
 
 

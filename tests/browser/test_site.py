@@ -136,6 +136,12 @@ def _notebook_page_problems(page, stem, url):
     if not any(h.startswith(colab) and h.endswith(f"/notebooks/{stem}.ipynb") for h in hrefs):
         problems.append("no 'open in Colab' link to this notebook")
 
+    # widget outputs: the static fallbacks show, never a widget's text repr or an error
+    widget_text = page.evaluate("""() => [...document.querySelectorAll('.cell_output pre')]
+        .map(p => p.textContent).filter(t => /^\\s*(VBox|HBox|Box|Button|\\w*Slider|Output)\\(|Error displaying widget/
+        .test(t)).map(t => t.slice(0, 80))""")
+    problems += [f"widget shown as text: {t!r}" for t in widget_text]
+
     # nbgrader solutions and model answers: each behind a closed "Show solution" toggle
     cells = json.loads(NOTEBOOKS[stem].read_text())["cells"]
     solutions = sum(bool(c.get("metadata", {}).get("nbgrader", {}).get("solution")) for c in cells)

@@ -15,13 +15,14 @@ def _cell(cell_type, source, nbgrader=None, tags=()):
     return {"cell_type": cell_type, "source": source, "metadata": meta}
 
 
-def test_solutions_and_model_answers_collapse_and_nothing_else():
+def test_solutions_and_model_answers_collapse_hidden_tests_go_and_nothing_else():
     nb = {"cells": [
         _cell("markdown", "**Exercise 1.** Write softmax."),
         _cell("code", "def softmax(O):\n    ### BEGIN SOLUTION\n    return O\n    ### END SOLUTION",
               {"grade": False, "solution": True, "locked": False, "grade_id": "nb01-ex1-solution"},
               tags=["nbval-ignore-output"]),
-        _cell("code", "assert softmax(1) == 1, 'softmax'",
+        _cell("code", "assert softmax(1) == 1, 'softmax'\n### BEGIN HIDDEN TESTS\nassert softmax(2) == 2\n"
+                      "### END HIDDEN TESTS\nprint('ok')\n",
               {"grade": True, "solution": False, "locked": True, "points": 1, "grade_id": "nb01-ex1-test"}),
         _cell("markdown", "Why?"),
         _cell("markdown", ["*Model answer.* Because $\\frac{a}{b}$.\n", "Second line."],
@@ -36,6 +37,7 @@ def test_solutions_and_model_answers_collapse_and_nothing_else():
     assert answer["source"].startswith('<details class="solution">\n<summary>Show solution</summary>\n\n')
     assert "$\\frac{a}{b}$.\nSecond line." in answer["source"] and answer["source"].endswith("</details>\n")
     assert "tags" not in test["metadata"] and "mystnb" not in test["metadata"]
+    assert test["source"] == "assert softmax(1) == 1, 'softmax'\nprint('ok')\n"  # hidden tests stay hidden
     assert plain["metadata"] == {}
 
 
