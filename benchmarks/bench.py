@@ -6,7 +6,8 @@ Every measurement runs in a fresh child process, timed from its start to its exi
   writing its run folder into a temporary directory; its peak resident memory is that child's own;
 - the classic job the d2l book runs: torchvision Dataset + ToTensor + a DataLoader with 4 worker processes,
   the same model, loss, optimiser, seed and shuffle order (so the same accuracy), evaluating each epoch;
-- d2lmini's in-memory path in a script of the same shape, for the data-loading-plus-training figure;
+- d2lmini's in-memory path (one thread, as the main job) in a script of the same shape, for the
+  data-loading-plus-training figure;
 - the main job again beside two CPU-bound processes, to see how it copes with a busy machine.
 """
 import argparse
@@ -26,6 +27,8 @@ def run_script(path, epochs, workers):
     import torch
 
     import d2lmini
+    if path == "d2lmini":
+        torch.set_num_threads(1)  # as the main job does; the classic job keeps PyTorch's default
     start = time.perf_counter()
     train_iter, test_iter = d2lmini.load_data_fashion_mnist(256, seed=0, in_memory=path == "d2lmini",
                                                             num_workers=workers if path == "classic" else 0)

@@ -268,10 +268,9 @@ class _RunFolder:
     def _clear_leftovers(self):
         """Temporary and set-aside folders of runs into this --out that were killed (we hold the lock)."""
         for path in self.parent.glob(f".{self.name}.old-*"):
-            if not self.out.exists():
-                os.rename(path, self.out)  # killed between the two renames of a swap: the old run comes back
-            else:
-                shutil.rmtree(path, ignore_errors=True)
+            if not self.out.exists() and (path / "run").is_dir():
+                os.rename(path / "run", self.out)  # killed between the two renames of a swap: the old run is back
+            shutil.rmtree(path, ignore_errors=True)
         for path in self.parent.glob(f".{self.name}.tmp-*"):
             shutil.rmtree(path, ignore_errors=True)
 

@@ -135,6 +135,28 @@ def test_old_run_is_replaced_only_by_a_complete_one_and_links_are_not_followed(s
     assert _leftovers(out) == []
 
 
+def test_replacing_without_an_atomic_exchange_also_leaves_one_complete_run(small_data, tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    _old_run(out)
+    monkeypatch.setattr(cli, "_exchange", lambda a, b: False)  # e.g. a file system without renameat2
+    assert cli.main(["train", "--epochs", "1", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(cli.RUN_FILES) and _leftovers(out) == []
+
+
+def test_leftovers_of_a_killed_run_are_cleared_and_a_set_aside_old_run_comes_back(tmp_path):
+    out = tmp_path / "run"
+    before = _old_run(tmp_path / ".run.old-abc" / "run")  # killed between the two renames of a swap
+    (tmp_path / ".run.tmp-def").mkdir()
+    (tmp_path / ".run.tmp-def" / "model.pt").write_bytes(b"half")
+    folder = cli._RunFolder(out).prepare()
+    try:
+        assert _snapshot(out) == before
+        assert _leftovers(out) == [".run.lock", folder.tmp.name]
+    finally:
+        folder.close()
+    assert _leftovers(out) == []
+
+
 def test_disk_full_while_writing_is_one_line_and_keeps_the_old_run(small_data, tmp_path, monkeypatch, capsys):
     out = tmp_path / "run"
     before = _old_run(out)
