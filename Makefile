@@ -38,7 +38,7 @@ nbval: setup
 lab: setup
 	$(BIN)/jupyter lab notebooks
 
-bench: setup  ## classic torchvision DataLoader vs d2lmini's in-memory path, side by side
+bench: setup  ## whole processes side by side: make train's job vs the classic per-sample DataLoader job
 	$(BIN)/python benchmarks/bench.py
 
 execute: setup  ## re-execute notebooks in place in a fresh kernel: make execute NB=notebooks/03_*.ipynb
