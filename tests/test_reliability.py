@@ -57,6 +57,15 @@ def test_cuda_without_a_gpu_is_one_line(capsys):
     assert "argument --device: CUDA is not available" in capsys.readouterr().err
 
 
+def test_cuda_index_must_name_an_existing_gpu(monkeypatch, capsys):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    assert cli.build_parser().parse_args(["train", "--device", "cuda:1"]).device == torch.device("cuda:1")
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--device", "cuda:5"])
+    assert "argument --device: 'cuda:5': this machine has 2 CUDA device(s), cuda:0 to cuda:1" in capsys.readouterr().err
+
+
 def test_the_largest_seed_and_a_small_lr_are_accepted():
     args = cli.build_parser().parse_args(["train", "--seed", str(2**64 - 1), "--lr", "1e-30", "--threads", "2"])
     assert (args.seed, args.lr, args.threads) == (2**64 - 1, 1e-30, 2)
