@@ -22,7 +22,7 @@ import torch
 from . import data, models, plot, scratch
 from .training import evaluate_accuracy, train
 
-__all__ = ["RUN_FILES", "build_parser", "main", "run_training", "RunError", "Interrupted"]
+__all__ = ["RUN_FILES", "build_parser", "main", "run_training", "functional_sgd", "RunError", "Interrupted"]
 
 RUN_FILES = ("metrics.json", "curves.png", "predictions.png", "model.pt")
 MAX_SEED = 2**64 - 1
@@ -425,7 +425,7 @@ def _torch_bytes(obj):
 def _metrics(args, device, history, test_acc, interrupted=False):
     return {"dataset": args.dataset, "impl": args.impl, "epochs": history.epochs,
             "epochs_requested": args.epochs, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed,
-            "device": str(device), "threads": args.threads, "interrupted": interrupted,
+            "device": str(device), "threads": torch.get_num_threads(), "interrupted": interrupted,
             "train_loss": history.train_loss[-1], "train_acc": history.train_acc[-1], "test_acc": test_acc,
             "seconds": sum(history.seconds), "history": history.as_dict()}
 
@@ -446,7 +446,7 @@ def run_training(args):
     (after writing partial results where that replaces no earlier run).
     """
     device = args.device or torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    torch.set_num_threads(args.threads)
+    torch.set_num_threads(getattr(args, "threads", 1))
     out = args.out or Path("runs") / f"{args.dataset}-{args.impl}"
     folder = _RunFolder(out)
     stage, recorder, net, test_iter, progress = "loading the data", None, None, None, None
@@ -507,7 +507,9 @@ def _raise_interrupted(signum, frame):
 
 def main(argv=None):
     """Entry point of the d2lmini command; returns the exit status."""
-    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    import threading
+    in_main_thread = threading.current_thread() is threading.main_thread()  # only it may set signal handlers
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)} if in_main_thread else {}
     for s, handler in previous.items():
         if handler is not signal.SIG_IGN:  # a caller that ignores a signal (nohup, background jobs) keeps it so
             signal.signal(s, _raise_interrupted)
