@@ -195,8 +195,10 @@ def main(argv=None):
         sys.exit(f"sphinx-build failed (exit status {err.returncode})")
     for src in notebooks:  # the download link serves the notebook as committed, not the staged copy
         shutil.copyfile(src, OUT / "_sources" / src.name)
-    pages = len(list(OUT.rglob("*.html"))) - len(list((OUT / "_modules").rglob("*.html")))
-    print(f"website: {pages} pages ({len(notebooks)} notebooks, {collapsed} solutions collapsed) in "
+    pages = [p for p in OUT.rglob("*.html") if p.relative_to(OUT).parts[0] != "_static"]
+    sources = sum(p.relative_to(OUT).parts[0] == "_modules" for p in pages)
+    print(f"website: {len(pages)} pages ({len(notebooks)} notebooks, {sources} of source code, "
+          f"{collapsed} solutions collapsed) in "
           f"{OUT.relative_to(ROOT)}/index.html, built in {time.perf_counter() - start:.0f} s")
 
 

@@ -118,6 +118,12 @@ def wait_changed(cell, before, what, timeout_s=120, text_too=True):
         time.sleep(0.5)
 
 
+def assert_clean(recorder):
+    assert not recorder.outside, f"JupyterLab requested outside 127.0.0.1: {recorder.outside[:5]}"
+    assert not recorder.page_errors, f"uncaught exceptions in JupyterLab: {recorder.page_errors[:5]}"
+    assert not recorder.console_errors, f"console errors in JupyterLab: {recorder.console_errors[:5]}"
+
+
 def settle(page, cell, quiet_s=3):
     """Wait for the kernel to be idle and the cell's Output to stop changing: a redraw that lands while
     a later button is pressed moves that button between mouse-down and mouse-up, losing the click."""
@@ -192,8 +198,7 @@ def test_widgets_notebook_runs_and_its_widgets_respond(page, lab, recorder):
     assert after[0].strip(), "no summary line after training"
     assert len(after[1]) == 1, f"{len(after[1])} figures after training, expected exactly 1"
     assert not train_cell.locator(STDERR).count(), train_cell.locator(STDERR).all_text_contents()
-    assert not recorder.outside, f"JupyterLab requested outside 127.0.0.1: {recorder.outside[:5]}"
-    assert not recorder.page_errors, recorder.page_errors
+    assert_clean(recorder)
 
 
 def test_live_training_plot_updates_one_output_in_place(page, lab, recorder):
@@ -212,4 +217,4 @@ def test_live_training_plot_updates_one_output_in_place(page, lab, recorder):
     assert final == 1, f"the live plot ended with {final} figures, expected exactly 1"
     assert max_imgs == 1, f"the live plot showed {max_imgs} figures at once: it should redraw one output in place"
     assert drawings >= 2, f"the live plot was drawn {drawings} time(s): it did not update during training"
-    assert not recorder.outside, f"JupyterLab requested outside 127.0.0.1: {recorder.outside[:5]}"
+    assert_clean(recorder)
