@@ -513,3 +513,23 @@ def test_the_main_jobs_sgd_update_is_torch_optim_sgds_and_skips_the_dynamo_impor
             "cli.functional_sgd(net.parameters(), 0.1)()\n"
             "assert 'torch._dynamo' not in sys.modules\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# API seams.
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"num_workers": 2}, "num_workers applies to the classic path only"),
+    ({"in_memory": False, "device": "cpu"}, "device applies to the in-memory path only"),
+])
+def test_load_data_refuses_options_it_would_ignore(kwargs, message, tmp_path):
+    with pytest.raises(ValueError, match=message):
+        data.load_data("mnist", 64, root=tmp_path, download=False, **kwargs)
+
+
+def test_the_training_module_and_the_train_function_both_read_naturally():
+    import d2lmini.training
+    assert d2lmini.train is d2lmini.training.train and d2lmini.training.History is d2lmini.History
+    assert "eval_acc" in d2lmini.History.__dataclass_fields__ and "test_acc" not in d2lmini.History.__dataclass_fields__
+    assert "set_mode" in d2lmini.training.__all__ and metrics.set_mode is d2lmini.training.set_mode
