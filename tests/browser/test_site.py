@@ -4,7 +4,8 @@ Every page: it loads, no console error or uncaught exception, no request leaves 
 fails, every image has loaded (naturalWidth > 0), every formula is typeset by the site's own MathJax
 (no raw $$ or \\frac left in the text), every internal link and #anchor resolves. Notebook pages also:
 a download link serving the committed .ipynb, an "open in Colab" link, and every nbgrader solution
-collapsed behind "Show solution". Then: search finds the theory notebook, and a page works from file://.
+collapsed behind "Show solution", every committed figure shown, no widget shown as text.
+Then: search finds the theory notebook, and a page works from file://.
 """
 import json
 import re
@@ -136,6 +137,13 @@ def _notebook_page_problems(page, stem, url):
     if not any(h.startswith(colab) and h.endswith(f"/notebooks/{stem}.ipynb") for h in hrefs):
         problems.append("no 'open in Colab' link to this notebook")
 
+    # every figure the committed notebook holds is on the page (notebook 08: its static fallbacks)
+    cells = json.loads(NOTEBOOKS[stem].read_text())["cells"]
+    figures = sum("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
+    shown = page.locator(".cell_output img").count()
+    if shown != figures:
+        problems.append(f"{figures} figures in the notebook, {shown} on the page")
+
     # widget outputs: the static fallbacks show, never a widget's text repr or an error
     widget_text = page.evaluate("""() => [...document.querySelectorAll('.cell_output pre')]
         .map(p => p.textContent).filter(t => /^\\s*(VBox|HBox|Box|Button|\\w*Slider|Output)\\(|Error displaying widget/
@@ -143,7 +151,6 @@ def _notebook_page_problems(page, stem, url):
     problems += [f"widget shown as text: {t!r}" for t in widget_text]
 
     # nbgrader solutions and model answers: each behind a closed "Show solution" toggle
-    cells = json.loads(NOTEBOOKS[stem].read_text())["cells"]
     solutions = sum(bool(c.get("metadata", {}).get("nbgrader", {}).get("solution")) for c in cells)
     toggles = page.locator("details", has=page.locator("summary", has_text=re.compile("show solution", re.I)))
     if toggles.count() != solutions:
