@@ -118,6 +118,9 @@ def _screenshot_on_failure(request, page):
             request.config._browser_shots.append(path)
         except Exception as err:  # a crashed page cannot be photographed; say so
             print(f"no screenshot for {request.node.name}: {err}")
+        if "lab" in request.fixturenames:
+            log = request.getfixturevalue("lab")[2].parent / "jupyter-lab.log"
+            print(f"JupyterLab's log ({log}), last lines:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture
