@@ -123,6 +123,8 @@ def test_page(name, page, recorder, site, site_url):
 
 
 def _notebook_page_problems(page, stem, url):
+    if NOTEBOOKS[stem].stat().st_mtime > (SITE / f"{stem}.html").stat().st_mtime:
+        return [f"the page is older than notebooks/{stem}.ipynb: run `make html` (make test-browser does)"]
     problems = []
     hrefs = page.evaluate(LINKS)
     download = urljoin(url, f"_sources/{stem}.ipynb")
