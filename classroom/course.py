@@ -430,9 +430,9 @@ def _grade_into(staging: Path, work: Path, found: dict, notes: list, wanted: lis
 
     ok = True
     grades = defaultdict(dict)
-    for course, assignment, student, text, _, error in results:
+    for course, assignment, student, text, seconds, error in results:
         course = Path(course)
-        log.append(f"==== {student}/{assignment} ====\n{text}")
+        log.append(f"==== {student}/{assignment} ({seconds:.0f} s) ====\n{text}")
         mine = read_grades(course, assignment, student)
         if error or mine is None:
             ok = False
