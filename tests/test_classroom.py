@@ -325,6 +325,13 @@ def test_fixture_grading_round_trip(fixture_run):
     assert float(wide["one_wrong"]["total"]) == 6 - points and wide["full"]["to_grade_by_hand"] == "1"
 
 
+def test_fixture_kernel_is_this_python(fixture_run):
+    """nbgrader runs the kernelspec "python3": it must start the Python that runs the grading."""
+    tmp, _ = fixture_run
+    graded = read(tmp / "grades" / "autograded" / "full" / FIXTURE.name)
+    assert graded.cells[1].outputs[0].text.strip() == sys.executable
+
+
 def test_fixture_feedback_hides_hidden_tests(fixture_run):
     tmp, _ = fixture_run
     pages = sorted((tmp / "grades" / "feedback").glob("*/*.html"))
