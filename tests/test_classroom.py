@@ -77,6 +77,8 @@ def metadata_problems(path):
         if course.is_autograded_test(cell):
             if cell.cell_type != "code" or not m.get("locked"):
                 problems.append(f"cell {i} ({gid(cell)}): an autograded test is a locked code cell")
+            if not 1 <= m.get("points", 0) <= 3:
+                problems.append(f"cell {i} ({gid(cell)}): a test cell is worth 1-3 points")
             errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
             if errors:
                 problems.append(f"cell {i} ({gid(cell)}): fails with the solutions: {errors[0].evalue}")
