@@ -233,11 +233,18 @@ sys.exit(cli.main(["train", *sys.argv[2:]]))
 """
 
 
+def _default_signals():
+    """In the child: SIGINT and SIGTERM as a terminal would deliver them, even when the caller ignores them."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _child(stage, out, *options):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("MPLBACKEND", None)
     return subprocess.Popen([sys.executable, "-c", _CHILD, stage, "--out", str(out), *options], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # bytes: keep the bars' \r
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,  # bytes: keep the bars' \r
+                            preexec_fn=_default_signals)
 
 
 def _wait_for(proc, marker, timeout=240):
