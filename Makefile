@@ -29,10 +29,10 @@ lint: setup  ## ruff on the package, the tests and the benchmark
 	$(BIN)/python -m ruff check $(wildcard d2lmini tests benchmarks docs classroom)
 
 unit: setup
-	$(BIN)/python -m pytest tests -q
+	$(BIN)/python -m pytest tests -q -n 2  # two workers: the notebooks and tests use one thread each
 
-nbval: setup
-	MPLBACKEND= $(BIN)/python -m pytest -q --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg \
+nbval: setup  ## every notebook under strict nbval, two at a time (each kernel uses one thread)
+	MPLBACKEND= $(BIN)/python -m pytest -q -n 2 --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg \
 		--nbval-cell-timeout=600 -p no:cacheprovider $(NB)
 
 lab: setup
