@@ -253,9 +253,9 @@ def _normalize_args(spec, normalize):
 
 
 def _check_resize(resize):
-    sizes = resize if isinstance(resize, (tuple, list)) else (resize,)
     if resize is None:
         return
+    sizes = resize if isinstance(resize, (tuple, list)) else (resize,)
     if not (1 <= len(sizes) <= 2 and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 1
                                          for v in sizes)):
         raise ValueError(f"resize must be a positive integer or a (height, width) pair of them, got {resize!r}")

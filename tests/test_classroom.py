@@ -90,32 +90,30 @@ def metadata_problems(path):
     return problems
 
 
-def solution_lines(cell):
-    """The non-trivial lines between the solution markers of a cell."""
+def region_lines(source, begin, end):
+    """The non-trivial lines (longer than 12 characters, not comments) between two marker lines."""
     lines, inside = [], False
-    for line in cell.source.split("\n"):
-        if "BEGIN SOLUTION" in line:
+    for line in source.split("\n"):
+        if begin in line:
             inside = True
-        elif "END SOLUTION" in line:
+        elif end in line:
             inside = False
         elif inside and len(line.strip()) > 12 and not line.strip().startswith("#"):
             lines.append(line.strip())
     return lines
 
 
+def solution_lines(cell):
+    """The non-trivial lines between the solution markers of a cell."""
+    return region_lines(cell.source, "BEGIN SOLUTION", "END SOLUTION")
+
+
 def hidden_lines(cell, nb=None):
     """The non-trivial lines of a cell's hidden tests (those not also visible elsewhere in `nb`)."""
     visible = "\n".join(course.strip_region(c.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
                         for c in nb.cells) if nb is not None else ""
-    lines, inside = [], False
-    for line in cell.source.split("\n"):
-        if "BEGIN HIDDEN TESTS" in line:
-            inside = True
-        elif "END HIDDEN TESTS" in line:
-            inside = False
-        elif inside and len(line.strip()) > 12 and not line.strip().startswith("#") and line.strip() not in visible:
-            lines.append(line.strip())
-    return lines
+    return [line for line in region_lines(cell.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+            if line not in visible]
 
 
 def student_edition_problems(source_path, student_path):

@@ -20,8 +20,20 @@ from d2lmini import cli
     (["--lr", "nan"], "argument --lr: must be a positive finite number, got nan"),
     (["--lr", "-0.1"], "argument --lr: must be a positive finite number"),
     (["--device", "banana"], "argument --device: unknown device 'banana'"),
+    (["--lr", "1e300"], "argument --lr: 1e300 is not representable in float32"),
+    (["--lr", "1e-50"], "argument --lr: 1e-50 is not representable in float32"),
+    (["--lr", "inf"], "argument --lr: must be a positive finite number"),
+    (["--device", "meta"], "argument --device: device 'meta' cannot train here"),
+    (["--device", "xla"], "argument --device: device 'xla' cannot train here"),
+    (["--device", "cpu:5"], "argument --device: 'cpu:5': there is one CPU device"),
+    (["--seed", str(2**64)], "argument --seed: must be between 0 and 2**64 - 1"),
+    (["--seed", "-1"], "argument --seed: must be between 0 and 2**64 - 1"),
+    (["--seed", "1.5"], "argument --seed: expected a whole number"),
+    (["--root", ""], "argument --root: is empty"),
+    (["--out", ""], "argument --out: is empty"),
+    (["--threads", "0"], "argument --threads: must be at least 1"),
 ])
-def test_bad_arguments_exit_2_with_one_line(argv, message, capsys):
+def test_bad_arguments_exit_2_with_one_line_naming_the_option(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["train", *argv])
     err = capsys.readouterr().err

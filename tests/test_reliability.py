@@ -25,29 +25,7 @@ from d2lmini.data import TensorLoader
 from d2lmini.training import evaluate_accuracy
 
 # ---------------------------------------------------------------------------------------------------------------
-# Options: each mistake is one line naming the option, exit status 2.
-
-
-@pytest.mark.parametrize("argv, message", [
-    (["--lr", "1e300"], "argument --lr: 1e300 is not representable in float32"),
-    (["--lr", "1e-50"], "argument --lr: 1e-50 is not representable in float32"),
-    (["--lr", "inf"], "argument --lr: must be a positive finite number"),
-    (["--device", "meta"], "argument --device: device 'meta' cannot train here"),
-    (["--device", "xla"], "argument --device: device 'xla' cannot train here"),
-    (["--device", "cpu:5"], "argument --device: 'cpu:5': there is one CPU device"),
-    (["--seed", str(2**64)], "argument --seed: must be between 0 and 2**64 - 1"),
-    (["--seed", "-1"], "argument --seed: must be between 0 and 2**64 - 1"),
-    (["--seed", "1.5"], "argument --seed: expected a whole number"),
-    (["--root", ""], "argument --root: is empty"),
-    (["--out", ""], "argument --out: is empty"),
-    (["--threads", "0"], "argument --threads: must be at least 1"),
-])
-def test_bad_options_exit_2_with_one_line_naming_the_option(argv, message, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main(["train", *argv])
-    err = capsys.readouterr().err
-    assert exit_info.value.code == 2
-    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+# Options: each mistake is one line naming the option, exit status 2 (the table of cases is in test_cli.py).
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")

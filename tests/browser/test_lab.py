@@ -137,6 +137,14 @@ def settle(page, cell, quiet_s=3):
     wait_idle(page)
 
 
+def button_cell(page, panel, label):
+    """(the one code cell holding a widget button labelled `label`, that button), matched by its text."""
+    text = re.compile(rf"^\s*{label}\s*$", re.I)
+    cell = panel.locator(".jp-CodeCell").filter(has=page.locator("button.widget-button", has_text=text))
+    assert cell.count() == 1, f"expected one cell with a '{label}' button, found {cell.count()}"
+    return cell, cell.locator("button.widget-button", has_text=text)
+
+
 def test_widgets_notebook_runs_and_its_widgets_respond(page, lab, recorder):
     panel = open_notebook(page, lab, "08_interactive.ipynb")
     clear_and_run_all(page, panel)
@@ -168,11 +176,7 @@ def test_widgets_notebook_runs_and_its_widgets_respond(page, lab, recorder):
     settle(page, slider_cell)
 
     # (b) the image browser: "next" shows another image and its label
-    next_label = re.compile(r"^\s*next\s*$", re.I)
-    browser_cell = panel.locator(".jp-CodeCell").filter(
-        has=page.locator("button.widget-button", has_text=next_label))
-    assert browser_cell.count() == 1, "no 'next' button in the image browser"
-    next_button = browser_cell.locator("button.widget-button", has_text=next_label)
+    browser_cell, next_button = button_cell(page, panel, "next")
     before = output_state(browser_cell)
     next_button.click()
     after = wait_changed(browser_cell, before, "next button")
@@ -180,11 +184,7 @@ def test_widgets_notebook_runs_and_its_widgets_respond(page, lab, recorder):
     settle(page, browser_cell)
 
     # (c) Train: greys out while the model trains, ends with exactly one figure
-    train_label = re.compile(r"^\s*train\s*$", re.I)
-    train_cell = panel.locator(".jp-CodeCell").filter(
-        has=page.locator("button.widget-button", has_text=train_label))
-    assert train_cell.count() == 1, "no 'Train' button"
-    train_button = train_cell.locator("button.widget-button", has_text=train_label)
+    train_cell, train_button = button_cell(page, panel, "train")
     before = output_state(train_cell)
     train_button.evaluate("""b => { window.__trainSeen = {disabled: false};
         new MutationObserver(() => { if (b.disabled) window.__trainSeen.disabled = true; })
