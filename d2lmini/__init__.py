@@ -1,5 +1,5 @@
 """d2lmini: softmax regression from first principles, the helper package of the notebooks."""
-from . import data, metrics, models, plot, scratch, training
+from . import data, grading, metrics, models, plot, scratch, training
 from .data import (
     DataError,
     TensorLoader,
@@ -28,7 +28,7 @@ from .training import (
 
 __version__ = "0.1.0"  # the one place the version is written; pyproject.toml reads it from here
 __all__ = [
-    "data", "metrics", "models", "plot", "scratch", "training",
+    "data", "grading", "metrics", "models", "plot", "scratch", "training",
     "DataError", "TensorLoader", "get_dataset", "get_fashion_mnist_labels", "get_labels", "load_data",
     "load_data_fashion_mnist", "load_data_mnist", "load_data_splits", "normalization_stats",
     "init_weights", "softmax_regression",

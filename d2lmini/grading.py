@@ -1,0 +1,81 @@
+"""Checks for the exercises' test cells: fair tolerances, forbidden shortcuts, messages in the student's language."""
+import contextlib
+import gettext
+import importlib
+import inspect
+from pathlib import Path
+
+import torch
+
+__all__ = ["check_close", "expect", "forbidden", "not_used"]
+
+LOCALE_DIR = Path(__file__).parent / "locale"  # compiled catalogs of the test messages (d2lmini-grading.mo)
+
+
+def _translate(template):
+    """The template in the language of $LANGUAGE / $LC_ALL / $LANG, followed by the English one when they differ."""
+    local = gettext.translation("d2lmini-grading", LOCALE_DIR, fallback=True).gettext(template)
+    return template if local == template else f"{local}\n{template}"
+
+
+def expect(condition, template, **values):
+    """Raise AssertionError with the (translated) template filled with values when the condition is false."""
+    if not bool(condition):
+        raise AssertionError(_translate(template).format(**values))
+
+
+def check_close(got, expected, what, rtol=1e-5, atol=1e-7):
+    """Expect got to equal expected up to float32 rounding, naming what differs, where and by how much."""
+    expected = torch.as_tensor(expected).detach().double()
+    try:
+        got = torch.as_tensor(got).detach().double()
+    except (TypeError, ValueError, RuntimeError):
+        raise AssertionError(_translate("{what}: expected a number or a tensor, got {kind}").format(
+            what=what, kind=type(got).__name__)) from None
+    expect(got.shape == expected.shape, "{what}: expected shape {want}, got {shape}",
+           what=what, want=tuple(expected.shape), shape=tuple(got.shape))
+    bad = ~torch.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
+    if bad.any():
+        where = tuple(int(i) for i in bad.nonzero()[0])
+        expect(False, "{what}: got {got:.8g}, expected {want:.8g}{at}", what=what,
+               got=float(got[where]), want=float(expected[where]), at=f" at {list(where)}" if where else "")
+
+
+@contextlib.contextmanager
+def forbidden(*names, reason="the exercise asks you to write it yourself"):
+    """Within the block, calling any of the named functions (such as 'torch.softmax') raises AssertionError."""
+    saved = []
+    try:
+        for name in names:
+            owner_name, attribute = name.rsplit(".", 1)
+            owner = _resolve(owner_name)
+            saved.append((owner, attribute, getattr(owner, attribute)))
+            setattr(owner, attribute, _refusal(name, reason))
+        yield
+    finally:
+        for owner, attribute, original in reversed(saved):
+            setattr(owner, attribute, original)
+
+
+def not_used(function, *names, reason="the exercise asks you to write it yourself"):
+    """Expect none of the names (such as 'logsumexp') to occur in the source code of the student's function."""
+    source = inspect.getsource(function)
+    for name in names:
+        expect(name not in source, "{function} uses {name}: {reason}",
+               function=function.__name__, name=name, reason=_translate(reason))
+
+
+def _resolve(dotted):
+    """The module or class a dotted name such as 'torch.Tensor' refers to."""
+    module_name, _, rest = dotted.partition(".")
+    owner = importlib.import_module(module_name)
+    for part in rest.split(".") if rest else []:
+        owner = getattr(owner, part, None) or importlib.import_module(f"{owner.__name__}.{part}")
+    return owner
+
+
+def _refusal(name, reason):
+    """A stand-in for a forbidden function: calling it fails with a message naming it."""
+    def refuse(*args, **kwargs):
+        expect(False, "{name} is not allowed here: {reason}", name=name, reason=_translate(reason))
+    return refuse
