@@ -10,7 +10,7 @@ SHARED_DATA := $(wildcard ../shared/data)
 export D2LMINI_DATA ?= $(if $(SHARED_DATA),$(abspath $(SHARED_DATA)),)
 -include local.mk  # untracked machine-specific settings, e.g. export OMP_NUM_THREADS=1
 
-.PHONY: setup train test lint unit nbval lab bench execute html clean student grade solutions classroom-test test-browser
+.PHONY: zh zh-update setup train test lint unit nbval lab bench execute html clean student grade solutions classroom-test test-browser
 
 setup: $(STAMP)
 
@@ -45,6 +45,13 @@ execute: setup  ## re-execute notebooks in place in a fresh kernel: make execute
 	for nb in $(NB); do MPLBACKEND= $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 \
 		--ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; done
+
+zh-update: setup  ## after an English edit: new and changed prose goes into locale/zh_CN/*.po (a changed message turns fuzzy)
+	$(BIN)/python locale/i18n.py update
+
+zh: setup  ## the Chinese notebooks, notebooks/zh/*.ipynb, built from the English ones and locale/zh_CN/*.po
+	$(BIN)/python locale/i18n.py build
+	$(BIN)/python locale/i18n.py check
 
 DOCS_STAMP := $(VENV)/.installed-docs
 

@@ -1,4 +1,4 @@
-"""JupyterLab in headless Chromium: what a student sees when running notebooks 08 and 03.
+"""JupyterLab in headless Chromium: what a student sees when running notebooks 11 (interactive) and 03.
 
 A real `jupyter lab` (127.0.0.1, random token) serves a scratch copy of notebooks/; each test opens
 its notebook in a fresh workspace, clears every output, runs all cells from the Run menu, and checks
@@ -146,7 +146,7 @@ def button_cell(page, panel, label):
 
 
 def test_widgets_notebook_runs_and_its_widgets_respond(page, lab, recorder):
-    panel = open_notebook(page, lab, "08_interactive.ipynb")
+    panel = open_notebook(page, lab, "11_interactive.ipynb")
     clear_and_run_all(page, panel)
     text = panel.evaluate("p => p.textContent")
     assert "Error displaying widget" not in text

@@ -1,0 +1,158 @@
+"""The Chinese edition: complete, in step with the English notebooks, faithful to numbers, code, maths and terms."""
+import copy
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("i18n", ROOT / "locale" / "i18n.py")
+i18n = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(i18n)
+
+LESSONS = i18n.english_notebooks()
+CJK = re.compile(r"[\u4e00-\u9fff]")
+NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+def glossary():
+    """(English forms as one regular expression, Chinese term) per glossary line."""
+    terms = []
+    for line in i18n.GLOSSARY.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            english, chinese = line.split("\t")[:2]
+            forms = "|".join(re.escape(form) for form in english.split("|"))
+            terms.append((re.compile(rf"(?<![\w-])(?:{forms})(?:s|es)?(?![\w-])", re.I), chinese))
+    return terms
+
+
+def translated_pairs(path):
+    """(English, Chinese) of every translated message of one lesson's catalog."""
+    return [(m.id, m.string) for m in i18n.read_catalog(path) if m.id and m.string and not m.fuzzy]
+
+
+def prose_only(text):
+    """A message without its code spans, maths and link targets: the words a translator renders."""
+    return re.sub(r"\]\([^)]*\)", "]", i18n.CODE_OR_MATH.sub(" ", text))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_every_message_is_translated_and_current(path):
+    assert i18n.catalog_problems(path) == []
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_chinese_notebook_is_built_from_the_english_one(path):
+    assert i18n.notebook_problems(path) == []
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_numbers_code_and_maths_survive_translation(path):
+    problems = []
+    for english, chinese in translated_pairs(path):
+        kept = i18n.CODE_OR_MATH.findall(english) + [n.replace(",", "") for n in NUMBER.findall(prose_only(english))]
+        missing = [k for k in kept if k not in chinese and k not in chinese.replace(",", "")]
+        problems += [f"'{i18n.first_words(english)}': {missing}"] if missing else []
+    assert problems == []
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_glossary_terms_are_rendered_by_their_glossary_term(path):
+    terms, problems = glossary(), []
+    for english, chinese in translated_pairs(path):
+        for pattern, term in terms:
+            if pattern.search(prose_only(english)) and term not in chinese:
+                problems.append(f"'{i18n.first_words(english)}': {pattern.pattern[11:40]}... needs {term}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_chinese_sentences_use_chinese_punctuation(path):
+    ascii_between = re.compile(r"[\u4e00-\u9fff][,;:?!]\s*[\u4e00-\u9fff]|[\u4e00-\u9fff]\.\s*[\u4e00-\u9fff]")
+    problems = [f"'{i18n.first_words(e)}': {m.group()!r}" for e, c in translated_pairs(path)
+                for m in ascii_between.finditer(prose_only(c))]
+    assert problems == []
+
+
+def test_glossary_is_well_formed_and_keeps_over_and_underfitting_apart():
+    terms = {english: chinese for english, chinese in (
+        line.split("\t")[:2] for line in i18n.GLOSSARY.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#"))}
+    assert terms["overfitting|overfit"] == "过拟合" and terms["underfitting|underfit"] == "欠拟合"
+    assert len(set(terms.values())) == len(terms), "two English terms share one Chinese rendering"
+
+
+# The machinery, on a small notebook of its own: a changed English message turns fuzzy and is reported.
+
+def _lesson(tmp_path, monkeypatch):
+    """A one-lesson course in tmp_path, with i18n pointed at it; returns the English notebook's path."""
+    for name, folder in [("NOTEBOOKS", "notebooks"), ("CATALOGS", "locale/zh_CN"), ("TRANSLATED", "notebooks/zh")]:
+        monkeypatch.setattr(i18n, name, tmp_path / folder)
+    (tmp_path / "notebooks").mkdir()
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "id": "m1", "metadata": {},
+         "source": "# 99. A lesson\n\nThe softmax turns $o$ into probabilities.\n\n```python\nx = 1\n```"},
+        {"cell_type": "code", "id": "c1", "metadata": {}, "execution_count": 1, "outputs": [],
+         "source": "# the logits of three examples\nO = 1  # trailing comments stay"}]}
+    path = tmp_path / "notebooks" / "99_lesson.ipynb"
+    path.write_text(json.dumps(nb))
+    return path
+
+
+def _translate_all(path):
+    catalog = i18n.read_catalog(path)
+    for message in catalog:
+        if message.id:
+            message.string = {"# 99. A lesson": "# 99. 一课"}.get(message.id, f"中文：{message.id}")
+    i18n.write_catalog(catalog, i18n.catalog_path(path))
+
+
+def test_update_build_check_round_trip_and_an_english_edit_turns_fuzzy(tmp_path, monkeypatch, capsys):
+    path = _lesson(tmp_path, monkeypatch)
+    i18n.update()
+    assert [m.id for m in i18n.read_catalog(path) if m.id] == [
+        "# 99. A lesson", "The softmax turns $o$ into probabilities.", "the logits of three examples"]
+    assert len(i18n.catalog_problems(path)) == 3
+    _translate_all(path)
+    i18n.build()
+    assert i18n.check() == []
+    zh = json.loads((tmp_path / "notebooks" / "zh" / path.name).read_text(encoding="utf-8"))
+    assert zh["cells"][0]["source"].startswith("# 99. 一课\n\n中文：The softmax") and "```python\nx = 1\n```" in \
+        zh["cells"][0]["source"]
+    assert zh["cells"][1]["source"] == "# 中文：the logits of three examples\nO = 1  # trailing comments stay"
+
+    nb = json.loads(path.read_text())
+    nb["cells"][0]["source"] = nb["cells"][0]["source"].replace("probabilities", "probabilities that sum to 1")
+    path.write_text(json.dumps(nb))
+    i18n.update()
+    problems = i18n.check()
+    assert problems[0] == ("99_lesson.ipynb cell 0 (id m1): 'The softmax turns $o$ into probabilities that "
+                           "sum' is fuzzy (its English changed)")
+    fuzzy = i18n.read_catalog(path).get("The softmax turns $o$ into probabilities that sum to 1.")
+    assert fuzzy.fuzzy and fuzzy.string == "中文：The softmax turns $o$ into probabilities."
+    assert any("is not what make zh builds" in p for p in problems)
+
+
+def test_a_chinese_notebook_whose_code_or_outputs_differ_is_reported(tmp_path, monkeypatch):
+    path = _lesson(tmp_path, monkeypatch)
+    i18n.update()
+    _translate_all(path)
+    i18n.build()
+    target = tmp_path / "notebooks" / "zh" / path.name
+    chinese = json.loads(target.read_text(encoding="utf-8"))
+    for change, expected in [(lambda c: c.update(source=c["source"].replace("O = 1", "O = 2")), "the code differs"),
+                             (lambda c: c.update(outputs=[{"output_type": "stream", "name": "stdout", "text": "1"}]),
+                              "the outputs differ")]:
+        edited = copy.deepcopy(chinese)
+        change(edited["cells"][1])
+        target.write_text(json.dumps(edited, ensure_ascii=False))
+        assert i18n.notebook_problems(path) == [f"notebooks/zh/{path.name}: cell 1 (id c1): {expected}"]
+
+
+def test_paragraphs_keep_fences_maths_and_nbgrader_markers_whole():
+    text = "A.\n\n$$\na\n\nb\n$$\n\n```\nc\n\nd\n```\n### BEGIN SOLUTION\nanswer\n### END SOLUTION"
+    assert i18n.paragraphs(text) == ["A.", "$$\na\n\nb\n$$", "```\nc\n\nd\n```", "### BEGIN SOLUTION", "answer",
+                                     "### END SOLUTION"]
+    assert [i18n.translatable(p) for p in i18n.paragraphs(text)] == [False, False, False, False, True, False]
