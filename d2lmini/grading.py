@@ -3,25 +3,35 @@ import contextlib
 import gettext
 import importlib
 import inspect
-from pathlib import Path
+import os
+from pathlib import Path, PurePath
 
 import torch
 
 __all__ = ["check_close", "expect", "forbidden", "not_used"]
 
-LOCALE_DIR = Path(__file__).parent / "locale"  # compiled catalogs of the test messages (d2lmini-grading.mo)
+LOCALE_DIR = Path(__file__).parent / "locale"  # the compiled catalog of the test messages (d2lmini-grading.mo)
 
 
-def _translate(template):
-    """The template in the language of $LANGUAGE / $LC_ALL / $LANG, followed by the English one when they differ."""
-    local = gettext.translation("d2lmini-grading", LOCALE_DIR, fallback=True).gettext(template)
-    return template if local == template else f"{local}\n{template}"
+def _catalog():
+    """The test messages' catalog for the student's language: $LANGUAGE etc., or a notebook under a zh/ folder."""
+    session = os.environ.get("JPY_SESSION_NAME", "")  # the notebook's path, set by Jupyter Server for the kernel
+    languages = ["zh_CN"] if "zh" in PurePath(session).parent.parts[-1:] else None
+    return gettext.translation("d2lmini-grading", LOCALE_DIR, languages=languages, fallback=True)
+
+
+def _message(template, values):
+    """The filled template in the student's language, followed by the English one when they differ."""
+    english, catalog = template.format(**values), _catalog()
+    local = catalog.gettext(template).format(
+        **{k: catalog.gettext(v) if isinstance(v, str) and v else v for k, v in values.items()})
+    return english if local == english else f"{local}\n{english}"
 
 
 def expect(condition, template, **values):
-    """Raise AssertionError with the (translated) template filled with values when the condition is false."""
+    """Raise AssertionError with the template filled with values when the condition is false."""
     if not bool(condition):
-        raise AssertionError(_translate(template).format(**values))
+        raise AssertionError(_message(template, values))
 
 
 def check_close(got, expected, what, rtol=1e-5, atol=1e-7):
@@ -30,8 +40,8 @@ def check_close(got, expected, what, rtol=1e-5, atol=1e-7):
     try:
         got = torch.as_tensor(got).detach().double()
     except (TypeError, ValueError, RuntimeError):
-        raise AssertionError(_translate("{what}: expected a number or a tensor, got {kind}").format(
-            what=what, kind=type(got).__name__)) from None
+        raise AssertionError(_message("{what}: expected a number or a tensor, got {kind}",
+                                      {"what": what, "kind": type(got).__name__})) from None
     expect(got.shape == expected.shape, "{what}: expected shape {want}, got {shape}",
            what=what, want=tuple(expected.shape), shape=tuple(got.shape))
     bad = ~torch.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
@@ -62,7 +72,7 @@ def not_used(function, *names, reason="the exercise asks you to write it yoursel
     source = inspect.getsource(function)
     for name in names:
         expect(name not in source, "{function} uses {name}: {reason}",
-               function=function.__name__, name=name, reason=_translate(reason))
+               function=function.__name__, name=name, reason=reason)
 
 
 def _resolve(dotted):
@@ -77,5 +87,5 @@ def _resolve(dotted):
 def _refusal(name, reason):
     """A stand-in for a forbidden function: calling it fails with a message naming it."""
     def refuse(*args, **kwargs):
-        expect(False, "{name} is not allowed here: {reason}", name=name, reason=_translate(reason))
+        expect(False, "{name} is not allowed here: {reason}", name=name, reason=reason)
     return refuse

@@ -7,6 +7,7 @@
 A message is a paragraph of a Markdown cell, or a run of full-line comments in a code cell that is not an
 nbgrader cell. Code, outputs, figures and cell metadata are copied from the English notebook unchanged.
 """
+import ast
 import copy
 import io
 import json
@@ -16,6 +17,7 @@ import tokenize
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +26,12 @@ LOCALE = "zh_CN"
 CATALOGS = ROOT / "locale" / LOCALE
 TRANSLATED = NOTEBOOKS / "zh"
 GLOSSARY = CATALOGS / "glossary.tsv"
+GRADING = "d2lmini-grading"  # the test cells' messages, read at run time by d2lmini.grading
+GRADING_SOURCE = ROOT / "d2lmini" / "grading.py"
+GRADING_MO = ROOT / "d2lmini" / "locale" / LOCALE / "LC_MESSAGES" / f"{GRADING}.mo"
+# the arguments of d2lmini.grading's functions that a student reads: positional index or keyword
+STUDENT_TEXT = {"expect": (1,), "check_close": (2, "what"), "forbidden": ("reason",), "not_used": ("reason",),
+                "_message": (0,)}
 
 MARKER = re.compile(r"^\s*(### (BEGIN|END) (SOLUTION|HIDDEN TESTS)|=== (BEGIN|END) MARK SCHEME ===)\s*$")
 FENCE = re.compile(r"^\s*(```|~~~|\$\$\s*$)")
@@ -100,6 +108,36 @@ def messages(nb):
     return found
 
 
+def student_texts(code):
+    """The literal templates, names and reasons a piece of code passes to d2lmini.grading's checks."""
+    found = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", getattr(node.func, "id", None))
+            for where in STUDENT_TEXT.get(name, ()):
+                arg = (node.args[where] if isinstance(where, int) and where < len(node.args)
+                       else next((k.value for k in node.keywords if k.arg == where), None))
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.append(arg.value)
+    return found
+
+
+def grading_template():
+    """The catalog template of the test messages: from d2lmini/grading.py and every lesson's nbgrader cells."""
+    catalog = Catalog(locale=None, domain=GRADING, project="d2lmini", fuzzy=False)
+    module = GRADING_SOURCE.read_text(encoding="utf-8")
+    defaults = [d.value for node in ast.walk(ast.parse(module)) if isinstance(node, ast.FunctionDef)
+                for d in node.args.defaults + node.args.kw_defaults if isinstance(d, ast.Constant)]
+    for text in student_texts(module) + [d for d in defaults if isinstance(d, str)]:
+        catalog.add(text, locations=[(GRADING_SOURCE.name, 0)])
+    for path in english_notebooks():
+        for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+            if cell["cell_type"] == "code" and "nbgrader" in cell.get("metadata", {}):
+                for text in student_texts(source(cell)):
+                    catalog.add(text, locations=[(path.name, index)])
+    return catalog
+
+
 def template(path):
     """The catalog template (POT) of one English notebook."""
     catalog = Catalog(locale=None, domain=path.stem, project="d2lmini", fuzzy=False)
@@ -109,17 +147,17 @@ def template(path):
 
 
 def catalog_path(path):
-    """Where the catalog of an English notebook lives."""
-    return CATALOGS / f"{path.stem}.po"
+    """Where the catalog of an English notebook (or of the domain named by a str) lives."""
+    return CATALOGS / f"{getattr(path, 'stem', path)}.po"
 
 
 def read_catalog(path):
-    """The Chinese catalog of an English notebook (empty when there is none yet)."""
-    po = catalog_path(path)
+    """The Chinese catalog of an English notebook or a domain (empty when there is none yet)."""
+    po, domain = catalog_path(path), getattr(path, "stem", path)
     if not po.exists():
-        return Catalog(locale=LOCALE, domain=path.stem, project="d2lmini", fuzzy=False)
+        return Catalog(locale=LOCALE, domain=domain, project="d2lmini", fuzzy=False)
     with po.open("rb") as f:
-        return read_po(f, locale=LOCALE, domain=path.stem)
+        return read_po(f, locale=LOCALE, domain=domain)
 
 
 def write_catalog(catalog, po):
@@ -133,9 +171,9 @@ def write_catalog(catalog, po):
 
 def update():
     """Merge each English notebook's messages into its catalog, msgmerge-style: a changed message turns fuzzy."""
-    for path in english_notebooks():
+    for path, fresh in [*((p, template(p)) for p in english_notebooks()), (GRADING, grading_template())]:
         catalog = read_catalog(path)
-        catalog.update(template(path))
+        catalog.update(fresh)
         write_catalog(catalog, catalog_path(path))
         print(f"{catalog_path(path).relative_to(NOTEBOOKS.parent)}: {summary(catalog)}")
 
@@ -192,6 +230,17 @@ def build():
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
         print(f"{target.relative_to(NOTEBOOKS.parent)}: {summary(read_catalog(path))}")
+    compiled = compiled_grading_catalog()
+    if not GRADING_MO.exists() or GRADING_MO.read_bytes() != compiled:
+        GRADING_MO.parent.mkdir(parents=True, exist_ok=True)
+        GRADING_MO.write_bytes(compiled)
+
+
+def compiled_grading_catalog():
+    """The test messages' catalog as the .mo file d2lmini.grading reads (translated messages only)."""
+    catalog, buffer = read_catalog(GRADING), io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
 
 
 def code_without_comments(code):
@@ -253,9 +302,22 @@ def notebook_problems(path):
     return problems
 
 
+def grading_problems():
+    """Test messages without a current translation, and a compiled catalog out of step with its .po file."""
+    catalog, problems = read_catalog(GRADING), []
+    for message in grading_template():
+        if message.id and lookup(catalog, message.id) is None:
+            problems.append(f"{GRADING}.po: '{first_words(message.id)}' (from {message.locations[0][0]}) "
+                            "is untranslated or fuzzy")
+    if not GRADING_MO.exists() or GRADING_MO.read_bytes() != compiled_grading_catalog():
+        problems.append(f"{GRADING_MO.relative_to(NOTEBOOKS.parent)} is not the compiled {GRADING}.po (run: make zh)")
+    return problems
+
+
 def check():
     """Every problem of the Chinese edition, one line each."""
-    return [p for path in english_notebooks() for p in catalog_problems(path) + notebook_problems(path)]
+    lessons = [p for path in english_notebooks() for p in catalog_problems(path) + notebook_problems(path)]
+    return lessons + grading_problems()
 
 
 def main(argv):

@@ -88,9 +88,11 @@ def test_glossary_is_well_formed_and_keeps_over_and_underfitting_apart():
 
 def _lesson(tmp_path, monkeypatch):
     """A one-lesson course in tmp_path, with i18n pointed at it; returns the English notebook's path."""
-    for name, folder in [("NOTEBOOKS", "notebooks"), ("CATALOGS", "locale/zh_CN"), ("TRANSLATED", "notebooks/zh")]:
+    for name, folder in [("NOTEBOOKS", "notebooks"), ("CATALOGS", "locale/zh_CN"), ("TRANSLATED", "notebooks/zh"),
+                         ("GRADING_SOURCE", "grading.py"), ("GRADING_MO", "d2lmini/locale/d2lmini-grading.mo")]:
         monkeypatch.setattr(i18n, name, tmp_path / folder)
     (tmp_path / "notebooks").mkdir()
+    (tmp_path / "grading.py").write_text('def check(x, reason="write it yourself"):\n    expect(x, "wrong {x}", x=x)\n')
     nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
         {"cell_type": "markdown", "id": "m1", "metadata": {},
          "source": "# 99. A lesson\n\nThe softmax turns $o$ into probabilities.\n\n```python\nx = 1\n```"},
@@ -102,16 +104,18 @@ def _lesson(tmp_path, monkeypatch):
 
 
 def _translate_all(path):
-    catalog = i18n.read_catalog(path)
-    for message in catalog:
-        if message.id:
-            message.string = {"# 99. A lesson": "# 99. 一课"}.get(message.id, f"中文：{message.id}")
-    i18n.write_catalog(catalog, i18n.catalog_path(path))
+    for domain in (path, i18n.GRADING):
+        catalog = i18n.read_catalog(domain)
+        for message in catalog:
+            if message.id:
+                message.string = {"# 99. A lesson": "# 99. 一课"}.get(message.id, f"中文：{message.id}")
+        i18n.write_catalog(catalog, i18n.catalog_path(domain))
 
 
 def test_update_build_check_round_trip_and_an_english_edit_turns_fuzzy(tmp_path, monkeypatch, capsys):
     path = _lesson(tmp_path, monkeypatch)
     i18n.update()
+    assert [m.id for m in i18n.read_catalog(i18n.GRADING) if m.id] == ["wrong {x}", "write it yourself"]
     assert [m.id for m in i18n.read_catalog(path) if m.id] == [
         "# 99. A lesson", "The softmax turns $o$ into probabilities.", "the logits of three examples"]
     assert len(i18n.catalog_problems(path)) == 3
@@ -156,3 +160,29 @@ def test_paragraphs_keep_fences_maths_and_nbgrader_markers_whole():
     assert i18n.paragraphs(text) == ["A.", "$$\na\n\nb\n$$", "```\nc\n\nd\n```", "### BEGIN SOLUTION", "answer",
                                      "### END SOLUTION"]
     assert [i18n.translatable(p) for p in i18n.paragraphs(text)] == [False, False, False, False, True, False]
+
+
+def test_test_messages_are_bilingual_for_a_chinese_student(tmp_path, monkeypatch):
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    from d2lmini import grading
+    catalog = Catalog(locale="zh_CN", domain="d2lmini-grading")
+    catalog.add("{what}: got {got:.8g}, expected {want:.8g}{at}", "{what}：得到 {got:.8g}，应为 {want:.8g}{at}")
+    catalog.add("macro F1", "宏平均 F1")
+    mo = tmp_path / "zh_CN" / "LC_MESSAGES" / "d2lmini-grading.mo"
+    mo.parent.mkdir(parents=True)
+    with mo.open("wb") as f:
+        write_mo(f, catalog)
+    monkeypatch.setattr(grading, "LOCALE_DIR", tmp_path)
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "JPY_SESSION_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(AssertionError) as english:
+        grading.check_close(0.5, 0.75, "macro F1")
+    assert str(english.value) == "macro F1: got 0.5, expected 0.75"
+    for name, value in [("LANGUAGE", "zh_CN"), ("JPY_SESSION_NAME", "/home/ann/course/zh/06_evaluation.ipynb")]:
+        monkeypatch.setenv(name, value)
+        with pytest.raises(AssertionError) as chinese:
+            grading.check_close(0.5, 0.75, "macro F1")
+        assert str(chinese.value) == "宏平均 F1：得到 0.5，应为 0.75\nmacro F1: got 0.5, expected 0.75"
+        monkeypatch.delenv(name)
