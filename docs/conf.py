@@ -4,6 +4,7 @@ docs/build.py stages these files together with the notebooks into build/site-src
 there, so paths below are relative to that staging folder.
 """
 import importlib.util
+import os
 import re
 
 # The one place that names the repository: the "open in Colab" links and the repository button use it.
@@ -13,7 +14,12 @@ REPOSITORY_BRANCH = "main"
 project = "d2lmini"
 author = "the d2lmini authors"
 copyright = "the d2lmini authors"
-language = "en"
+# docs/build.py builds the site twice: English into build/html/, Chinese (notebooks/zh) into build/html/zh/.
+language = os.environ.get("D2LMINI_SITE_LANGUAGE", "en")
+CHINESE = language == "zh_CN"
+if CHINESE:  # split Chinese text into words for search, with the glossary's terms as whole words
+    html_search_language = "zh"
+    html_search_options = {"dict": os.path.join(os.path.dirname(os.path.abspath(__file__)), "jieba-dict.txt")}
 
 extensions = [
     "myst_nb",
@@ -76,18 +82,38 @@ def _escape_bars(app, what, name, obj, options, lines):
 
 def _colab_url(pagename):
     github = REPOSITORY_URL.removeprefix("https://github.com/")
-    return f"https://colab.research.google.com/github/{github}/blob/{REPOSITORY_BRANCH}/notebooks/{pagename}.ipynb"
+    folder = "notebooks/zh" if CHINESE else "notebooks"
+    return f"https://colab.research.google.com/github/{github}/blob/{REPOSITORY_BRANCH}/{folder}/{pagename}.ipynb"
+
+
+# the same page in the other language: English pages live at the root, Chinese ones under zh/
+LANGUAGE_SWITCH = ('<p class="language-switch"><a class="reference internal" lang="{lang}" hreflang="{lang}" '
+                   'href="{href}">{label}</a></p>')
+
+
+def _language_switch(pagename):
+    depth = pagename.count("/")
+    up = "../" * depth
+    if CHINESE:
+        return LANGUAGE_SWITCH.format(lang="en", href=f"../{up}{pagename}.html", label="English")
+    return LANGUAGE_SWITCH.format(lang="zh-CN", href=f"{up}zh/{pagename}.html", label="中文")
 
 
 def _notebook_links(app, pagename, templatename, context, doctree):
     # A visible "download / open in Colab" line under each notebook page's title (the theme's header
     # buttons offer the same, inside drop-down menus).
-    if context.get("page_source_suffix") != ".ipynb" or "body" not in context:
+    if "body" not in context:
         return
-    links = (f'<p class="notebook-links">'
+    switch = _language_switch(pagename)
+    if context.get("page_source_suffix") != ".ipynb":
+        context["body"] = switch + context["body"]
+        return
+    download, colab = ("下载本 notebook（.ipynb）", "在 Colab 中打开") if CHINESE else \
+        ("Download this notebook (.ipynb)", "Open in Colab")
+    links = (f'{switch}<p class="notebook-links">'
              f'<a class="reference download" href="{context["pathto"]("_sources/" + pagename + ".ipynb", 1)}" '
-             f'download>Download this notebook (.ipynb)</a> · '
-             f'<a class="reference external" href="{_colab_url(pagename)}">Open in Colab</a></p>')
+             f'download>{download}</a> · '
+             f'<a class="reference external" href="{_colab_url(pagename)}">{colab}</a></p>')
     body = context["body"]
     end = body.find("</h1>")
     context["body"] = body[:end + 5] + links + body[end + 5:] if end >= 0 else links + body
