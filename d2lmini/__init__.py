@@ -1,4 +1,8 @@
 """d2lmini: softmax regression from first principles, the helper package of the notebooks."""
+from . import _startup
+
+if _startup.started_as_command():  # python -m d2lmini: Ctrl-C while torch is imported is one line
+    _startup.install()
 from . import data, grading, metrics, models, plot, scratch, training
 from .data import (
     DataError,

@@ -1,39 +1,34 @@
 """The headless main job: python -m d2lmini train ...
 
-The run folder appears all at once: everything is written into a fresh temporary folder beside --out,
-which replaces --out only when complete. A lock file beside --out keeps two runs from writing the same
-folder. Interruptions (Ctrl-C, SIGTERM) and disk errors end in one line, never a traceback.
+The run folder appears all at once (d2lmini.outdir): everything is written into a fresh working folder beside
+--out, which replaces --out only when complete; --out is refused when it holds anything but an earlier run.
+A lock keeps two runs from writing the same folder. Interruptions (Ctrl-C, SIGTERM, SIGHUP) and disk errors
+end in one line, never a traceback.
 """
 import argparse
-import contextlib
 import io
 import json
 import math
 import os
-import shutil
 import signal
 import struct
 import sys
-import tempfile
 from pathlib import Path
 
 import torch
 
-from . import data, models, plot, scratch
+from . import data, models, scratch
+from .outdir import OutputError, output_folder
 from .training import evaluate_accuracy, train
 
-__all__ = ["RUN_FILES", "build_parser", "main", "run_training", "functional_sgd", "RunError", "Interrupted"]
+__all__ = ["RUN_FILES", "build_parser", "main", "run_training", "functional_sgd", "Interrupted"]
 
 RUN_FILES = ("metrics.json", "curves.png", "predictions.png", "model.pt")
 MAX_SEED = 2**64 - 1
 
 
-class RunError(Exception):
-    """A problem with the run folder or the options that ends the job with one line and exit status 1."""
-
-
 class Interrupted(BaseException):
-    """Ctrl-C or SIGTERM arrived; carries the signal number and what became of the results."""
+    """Ctrl-C, SIGTERM or SIGHUP arrived; carries the signal number and what became of the results."""
 
     def __init__(self, signum, message=""):
         super().__init__(message)
@@ -58,6 +53,14 @@ def _positive_int(text):
     value = _whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _threads(text):
+    value = _positive_int(text)
+    cpus = os.cpu_count() or 1
+    if value > cpus:
+        raise argparse.ArgumentTypeError(f"{value} is more than the {cpus} CPU(s) of this machine; use 1 to {cpus}")
     return value
 
 
@@ -132,9 +135,9 @@ def build_parser():
     p.add_argument("--seed", type=_seed, default=0, help="0 to 2**64 - 1 (default: 0)")
     p.add_argument("--device", type=_device, default=None, help="cpu, cuda, cuda:N or mps (default: cuda if "
                    "available)")
-    p.add_argument("--threads", type=_positive_int, default=1,
-                   help="CPU threads for PyTorch (default: 1, fast beside other work; this model gains little "
-                   "from more)")
+    p.add_argument("--threads", type=_threads, default=1,
+                   help="CPU threads for PyTorch, at most the CPU count (default: 1, fast beside other work; this "
+                   "model gains little from more)")
     p.add_argument("--root", type=_root, default=None, help="data folder (default: $D2LMINI_DATA or the cache "
                    "folder)")
     p.add_argument("--out", type=_out, default=None, help="output folder (default: runs/<dataset>-<impl>)")
@@ -201,159 +204,16 @@ class _Recorder:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The run folder: checked before any data is loaded, locked, written beside --out, moved into place when complete.
+# The run folder: d2lmini.outdir checks --out before any data is loaded, locks it, and swaps it in when complete.
+
+RUN_MARKER = "d2lmini-run"
+
 
 def _is_run_folder(path):
-    """True for an empty folder or one holding only the files a d2lmini run writes, metrics.json among them."""
+    """An earlier run written before the marker file existed: only run files, metrics.json among them."""
     names = {p.name for p in path.iterdir()}
-    return not names or ("metrics.json" in names and names <= set(RUN_FILES))
-
-
-class _RunFolder:
-    """Owns --out for one run: the lock beside it, the temporary folder, and the final move into place."""
-
-    def __init__(self, out):
-        self.out = Path(os.path.abspath(out))
-        self.parent, self.name = self.out.parent, self.out.name
-        self.lock_path = self.parent / f".{self.name}.lock"
-        self.tmp, self._lock_fd = None, None
-
-    def prepare(self):
-        """Check --out, take the lock, clear leftovers of killed runs; raises RunError or OSError."""
-        out = self.out
-        if out.is_symlink():
-            raise RunError(f"--out {out} is a symbolic link; d2lmini never writes through links: name the real "
-                           "folder")
-        if out.exists() and not out.is_dir():
-            raise RunError(f"--out {out} exists and is not a folder")
-        if out.is_dir() and not _is_run_folder(out):
-            raise RunError(f"--out {out} holds files that are not a d2lmini run (a run replaces the whole folder); "
-                           "choose another --out or empty it")
-        try:
-            self.parent.mkdir(parents=True, exist_ok=True)
-        except FileExistsError:
-            raise RunError(f"--out {out}: a parent of it is a file, not a folder") from None
-        except OSError as err:
-            raise RunError(f"--out {out} cannot be created: {err.strerror or err}") from None
-        if not os.access(self.parent, os.W_OK | os.X_OK):
-            raise RunError(f"--out {out}: the folder {self.parent} is not writable")
-        self._lock()
-        self._clear_leftovers()
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.name}.tmp-", dir=self.parent))
-        umask = os.umask(0o022)
-        os.umask(umask)
-        os.chmod(self.tmp, 0o777 & ~umask)  # mkdtemp makes it private; a run folder is an ordinary folder
-        return self
-
-    def _lock(self):
-        while True:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                _try_lock(fd)
-            except BlockingIOError:
-                os.close(fd)
-                raise RunError(f"--out {self.out} is in use by another d2lmini run (lock {self.lock_path}); wait "
-                               "for it to finish or choose another --out") from None
-            try:
-                same = os.path.samestat(os.fstat(fd), os.stat(self.lock_path))
-            except FileNotFoundError:
-                same = False
-            if same:
-                self._lock_fd = fd
-                os.ftruncate(fd, 0)
-                os.write(fd, f"{os.getpid()}\n".encode())
-                return
-            os.close(fd)  # the previous holder removed the file as we opened it: take a fresh one
-
-    def _clear_leftovers(self):
-        """Temporary and set-aside folders of runs into this --out that were killed (we hold the lock)."""
-        for path in self.parent.glob(f".{self.name}.old-*"):
-            if not self.out.exists() and (path / "run").is_dir():
-                os.rename(path / "run", self.out)  # killed between the two renames of a swap: the old run is back
-            shutil.rmtree(path, ignore_errors=True)
-        for path in self.parent.glob(f".{self.name}.tmp-*"):
-            shutil.rmtree(path, ignore_errors=True)
-
-    @property
-    def holds_previous_run(self):
-        return self.out.is_dir() and any(self.out.iterdir())
-
-    def commit(self):
-        """Move the complete temporary folder into place (an old run is swapped out, then removed)."""
-        _fsync_dir(self.tmp)
-        with _signals_blocked():
-            if not self.out.exists():
-                os.rename(self.tmp, self.out)
-            elif not _exchange(self.tmp, self.out):
-                old = Path(tempfile.mkdtemp(prefix=f".{self.name}.old-", dir=self.parent))
-                os.rename(self.out, old / "run")
-                os.rename(self.tmp, self.out)
-                self.tmp = old
-            _fsync_dir(self.parent)
-        shutil.rmtree(self.tmp, ignore_errors=True)  # the old run, or nothing
-        self.tmp = None
-
-    def close(self):
-        """Remove the temporary folder (if any is left) and release the lock."""
-        if self.tmp is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.tmp = None
-        if self._lock_fd is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(self.lock_path)
-            os.close(self._lock_fd)
-            self._lock_fd = None
-
-
-def _try_lock(fd):
-    try:
-        import fcntl
-    except ImportError:  # Windows: msvcrt locks the first byte
-        import msvcrt
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            raise BlockingIOError from None
-        return
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _exchange(a, b):
-    """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE); False where that is unavailable."""
-    if not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    return False  # e.g. a file system without RENAME_EXCHANGE: fall back to two renames
-
-
-def _fsync_dir(path):
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-@contextlib.contextmanager
-def _signals_blocked():
-    """Hold back SIGINT and SIGTERM for the few system calls that must not be split."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    return "metrics.json" in names and names <= set(RUN_FILES) and not any(p.is_symlink() and p.is_dir()
+                                                                             for p in path.iterdir())
 
 
 def _write_bytes(path, content):
@@ -373,6 +233,8 @@ def _png(fig):
 
 def _curves_png(history, title):
     import matplotlib.pyplot as plt
+
+    from . import plot
     fig = plot.plot_history(history, title=title)
     try:
         return _png(fig)
@@ -442,63 +304,93 @@ def _load_state(net, state):
 def run_training(args):
     """Train as the arguments say and write the run folder; returns (metrics, out).
 
-    Raises RunError or OSError for the run folder, DataError for the data, Interrupted on Ctrl-C/SIGTERM
+    Raises OutputError (a ValueError) for --out, DataError for the data, Interrupted on Ctrl-C/SIGTERM/SIGHUP
     (after writing partial results where that replaces no earlier run).
     """
     device = args.device or torch.device("cuda" if torch.cuda.is_available() else "cpu")
     torch.set_num_threads(getattr(args, "threads", 1))
     out = args.out or Path("runs") / f"{args.dataset}-{args.impl}"
-    folder = _RunFolder(out)
-    stage, recorder, net, test_iter, progress = "loading the data", None, None, None, None
+    stage, stop = "loading the data", None
     try:
-        folder.prepare()
-        torch.manual_seed(args.seed)
-        train_iter, test_iter = data.load_data(args.dataset, args.batch_size, root=args.root, device=device,
-                                               seed=args.seed)
-        net, loss, make_updater = _model(args.impl, device, args.seed)
-        recorder = _Recorder(net, args.epochs)
-        progress = _EpochProgress(train_iter, args.epochs)
-        stage = "training"
-        history = train(net, progress, test_iter, loss, args.epochs, make_updater(args.lr), device=device,
-                        callback=recorder)
-        stage = "writing the results"
-        metrics = _metrics(args, device, history, evaluate_accuracy(net, test_iter, device))
-        _write_run(folder.tmp, metrics, history, _state_dict(net), net, test_iter, args)
-        folder.commit()
-        return metrics, folder.out
-    except Interrupted as stop:
-        if stage == "loading the data":
-            stop.message = "interrupted while loading the data; nothing written"
-        elif stage == "writing the results":
-            stop.message = f"interrupted while writing the results; nothing written ({_unchanged(folder)})"
-        else:
-            stop.message = _save_partial(folder, args, device, recorder, net, test_iter, progress.epoch)
+        with output_folder(out, marker=RUN_MARKER, legacy=_is_run_folder) as tmp:
+            had_previous = Path(out).is_dir() and any(Path(out).iterdir())
+            recorder = net = test_iter = progress = None
+            try:
+                torch.manual_seed(args.seed)
+                train_iter, test_iter = data.load_data(args.dataset, args.batch_size, root=args.root,
+                                                       device=device, seed=args.seed)
+                net, loss, make_updater = _model(args.impl, device, args.seed)
+                recorder = _Recorder(net, args.epochs)
+                progress = _EpochProgress(train_iter, args.epochs)
+                stage = "training"
+                history = train(net, progress, test_iter, loss, args.epochs, make_updater(args.lr), device=device,
+                                callback=recorder)
+                stage = "writing the results"
+                metrics = _metrics(args, device, history, evaluate_accuracy(net, test_iter, device))
+                _write_run(tmp, metrics, history, _state_dict(net), net, test_iter, args)
+            except OSError as err:
+                if not str(err.filename or "").startswith(str(tmp)):
+                    raise
+                raise OutputError(f"--out {out} could not be written: {err.strerror or err}") from None
+            except Interrupted as caught:
+                if stage != "training":
+                    raise
+                stop = caught
+                where = f"interrupted in epoch {progress.epoch} of {args.epochs}"
+                stop.message, saved = _save_partial(tmp, out, had_previous, args, device, recorder, net,
+                                                    test_iter, where)
+                if not saved:
+                    raise
+            stage = "saving"
+    except Interrupted as caught:
+        caught.message = _interrupted_message(caught, stage, stop, out)
         raise
-    finally:
-        folder.close()
+    if stop is not None:
+        raise stop
+    return metrics, out
 
 
-def _unchanged(folder):
-    return f"{folder.out} left as it was" if folder.out.exists() else f"{folder.out} not created"
+def _interrupted_message(caught, stage, stop, out):
+    """The one line for an interruption, from what is on disk where the signal arrived during the swap."""
+    outcome = getattr(caught, "outcome", None)
+    if outcome is not None:  # arrived while the folder was being swapped in
+        if outcome == "committed":
+            return stop.message if stop is not None else f"interrupted as the results were saved; they are " \
+                f"complete in {out}/"
+        return f"interrupted while saving the results; nothing written ({caught.outcome_message})" \
+            if outcome == "untouched" else f"interrupted while saving the results; {caught.outcome_message}"
+    if caught.message:
+        return caught.message
+    if stage == "loading the data":
+        return "interrupted while loading the data; nothing written"
+    return f"interrupted while writing the results; nothing written ({_unchanged(out)})"
 
 
-def _save_partial(folder, args, device, recorder, net, test_iter, epoch):
-    """After an interruption in training: a complete folder of the finished epochs, where that replaces nothing."""
-    where = f"interrupted in epoch {epoch} of {args.epochs}"
+def _unchanged(out):
+    return f"{out} left as it was" if Path(out).exists() else f"{out} not created"
+
+
+def _save_partial(tmp, out, had_previous, args, device, recorder, net, test_iter, where):
+    """After an interruption in training: the finished epochs written into tmp, where that replaces nothing.
+
+    Returns (the one-line message, whether anything was written).
+    """
     if recorder is None or recorder.history is None:
-        return f"{where}; nothing written"
-    if folder.holds_previous_run:
-        return f"{where}; nothing written ({folder.out} still holds the previous run)"
+        return f"{where}; nothing written", False
+    if had_previous:
+        return f"{where}; nothing written ({out} still holds the previous run)", False
     history, state = recorder.history, recorder.state
     try:
         _load_state(net, state)
         metrics = _metrics(args, device, history, history.eval_acc[-1], interrupted=True)
-        _write_run(folder.tmp, metrics, history, state, net, test_iter, args)
-        folder.commit()
+        _write_run(tmp, metrics, history, state, net, test_iter, args)
     except Interrupted:
-        return f"{where}, and again while saving; nothing written"
+        return f"{where}, and again while saving; nothing written", False
     n = history.epochs
-    return f"{where}; partial results of {n} epoch{'s' * (n != 1)} in {folder.out}/"
+    return f"{where}; partial results of {n} epoch{'s' * (n != 1)} in {out}/", True
+
+
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
 
 
 def _raise_interrupted(signum, frame):
@@ -509,7 +401,7 @@ def main(argv=None):
     """Entry point of the d2lmini command; returns the exit status."""
     import threading
     in_main_thread = threading.current_thread() is threading.main_thread()  # only it may set signal handlers
-    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)} if in_main_thread else {}
+    previous = {s: signal.getsignal(s) for s in STOP_SIGNALS} if in_main_thread else {}
     for s, handler in previous.items():
         if handler is not signal.SIG_IGN:  # a caller that ignores a signal (nohup, background jobs) keeps it so
             signal.signal(s, _raise_interrupted)
@@ -519,7 +411,7 @@ def main(argv=None):
     except Interrupted as stop:
         print(f"d2lmini: {stop.message or 'interrupted; nothing written'}", file=sys.stderr)
         return 128 + stop.signum
-    except (RunError, data.DataError, FloatingPointError, ValueError) as err:
+    except (data.DataError, FloatingPointError, ValueError) as err:
         print(f"d2lmini: error: {err}", file=sys.stderr)
         return 1
     except OSError as err:

@@ -359,23 +359,26 @@ class _Output:
 
     # -- after the job ---------------------------------------------------------------------------------------
     def commit(self):
-        """Mark, flush, re-check out and swap; raises OutputError where out changed meanwhile."""
-        files = sorted(_entries(self.tmp))
-        _write_new(self.tmp / MARKER_FILE, (json.dumps({"kind": self.marker, "token": self.token, "files": files,
-                                                         "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
-                                                        indent=1) + "\n").encode())
-        _sync_tree(self.tmp)
+        """Mark, flush, re-check out and swap; raises OutputError where out changed meanwhile.
+
+        Any exception on the way (a signal's, delivered once the swap is complete) carries the outcome read
+        from the disk.
+        """
         held = _HeldSignals()
-        self.kept = None
         try:
+            files = sorted(_entries(self.tmp))
+            marker = {"kind": self.marker, "token": self.token, "files": files,
+                      "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+            _write_new(self.tmp / MARKER_FILE, (json.dumps(marker, indent=1) + "\n").encode())
+            _sync_tree(self.tmp)
             with held:
                 self.kept = self._swap()
                 _fsync_dir(self.parent)
+                self._remove_work()  # the earlier output, swapped out (or nothing)
             held.deliver()
         except BaseException as exc:
             self._attach_outcome(exc)
             raise
-        self._remove_work()
         if self.kept is not None:
             self.refuse(f"changed while the job ran ({self.kept[1]}); nothing replaced, the results are kept in "
                         f"{self.kept[0]}/")

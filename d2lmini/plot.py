@@ -2,7 +2,6 @@
 import io
 
 import numpy as np
-from matplotlib.figure import Figure
 
 __all__ = ["in_notebook", "Animator", "animate_training", "show_images", "plot_history",
            "plot_confusion_matrix", "plot_reliability"]
@@ -28,6 +27,7 @@ class Animator:
 
     def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None, xscale="linear",
                  yscale="linear", fmts=("-", "m--", "g-.", "r:"), figsize=(4.5, 3), live=None):
+        from matplotlib.figure import Figure  # matplotlib is imported when a figure is drawn, not with d2lmini
         self.fig = Figure(figsize=figsize, dpi=90, layout="constrained")
         self.axes = self.fig.add_subplot()
         self.axes_style = dict(xlabel=xlabel, ylabel=ylabel, xlim=xlim, ylim=ylim, xscale=xscale, yscale=yscale)
@@ -40,8 +40,13 @@ class Animator:
         """Append one point per line (y may be a number or a sequence) and redraw when live."""
         ys = list(y) if hasattr(y, "__len__") else [y]
         xs = list(x) if hasattr(x, "__len__") else [x] * len(ys)
+        if len(xs) != len(ys):
+            raise ValueError(f"Animator.add got {len(xs)} x values for {len(ys)} y values")
         if self.X is None:
             self.X, self.Y = [[] for _ in ys], [[] for _ in ys]
+        if len(ys) != len(self.Y):
+            raise ValueError(f"Animator.add got {len(ys)} values; this plot has {len(self.Y)} lines (one value "
+                             "per line, None where a line has no point)")
         for i, (a, b) in enumerate(zip(xs, ys)):
             if a is not None and b is not None:
                 self.X[i].append(a)
@@ -101,9 +106,28 @@ def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5, cmap="gray"):
     return fig
 
 
+def _as_history(history):
+    """A History, or the dict one was saved as (metrics.json's "history"), as a History."""
+    from .training import History
+    if isinstance(history, History):
+        return history
+    if not isinstance(history, dict):
+        raise ValueError(f"history must be a History or its dict (metrics.json's \"history\"), got "
+                         f"{type(history).__name__}")
+    missing = [k for k in ("train_loss", "train_acc", "eval_acc") if k not in history]
+    if missing:
+        raise ValueError(f"history has no {', '.join(missing)}: pass train()'s History or metrics.json's \"history\"")
+    lengths = {len(history[k]) for k in ("train_loss", "train_acc", "eval_acc")}
+    if len(lengths) != 1:
+        raise ValueError("history's train_loss, train_acc and eval_acc must have one value per epoch each")
+    return History(list(history["train_loss"]), list(history["train_acc"]), list(history["eval_acc"]),
+                   list(history.get("seconds", [])))
+
+
 def plot_history(history, title=None, eval_label="test acc"):
-    """Loss and accuracy curves of a History side by side; returns the figure."""
+    """Loss and accuracy curves of a History (or its saved dict) side by side; returns the figure."""
     import matplotlib.pyplot as plt
+    history = _as_history(history)
     epochs = range(1, history.epochs + 1)
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
     ax_loss.plot(epochs, history.train_loss, "o-", label="train loss")

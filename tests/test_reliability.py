@@ -20,7 +20,7 @@ import pytest
 import torch
 
 import d2lmini
-from d2lmini import cli, data, metrics, scratch
+from d2lmini import cli, data, metrics, outdir, scratch
 from d2lmini.data import TensorLoader
 from d2lmini.training import evaluate_accuracy
 
@@ -89,6 +89,13 @@ def _leftovers(out):
     return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
 
 
+def _run_files(out):
+    """The files of a run folder, its marker file checked and left out."""
+    names = sorted(p.name for p in out.iterdir())
+    assert outdir.MARKER_FILE in names and outdir.read_marker(out)["kind"] == "d2lmini-run"
+    return [n for n in names if n != outdir.MARKER_FILE]
+
+
 def _accuracy_of_model_pt(folder, test_iter, impl="concise"):
     state = torch.load(folder / "model.pt")
     if impl == "scratch":
@@ -103,7 +110,7 @@ def _accuracy_of_model_pt(folder, test_iter, impl="concise"):
 def test_run_folder_is_complete_and_self_consistent(small_data, fashion, tmp_path, capsys):
     out = tmp_path / "runs" / "a"
     assert cli.main(["train", "--epochs", "2", "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(cli.RUN_FILES) and _leftovers(out) == []
+    assert _run_files(out) == sorted(cli.RUN_FILES) and _leftovers(out) == []
     m = json.loads((out / "metrics.json").read_text())
     assert m["interrupted"] is False and m["epochs"] == 2 and m["threads"] == 1
     test_iter = TensorLoader(fashion[1].X[:1000], fashion[1].y[:1000], 500)
@@ -125,22 +132,22 @@ def test_old_run_is_replaced_only_by_a_complete_one_and_links_are_not_followed(s
 def test_replacing_without_an_atomic_exchange_also_leaves_one_complete_run(small_data, tmp_path, monkeypatch):
     out = tmp_path / "run"
     _old_run(out)
-    monkeypatch.setattr(cli, "_exchange", lambda a, b: False)  # e.g. a file system without renameat2
+    monkeypatch.setattr(outdir, "_exchange", lambda a, b: False)  # e.g. a file system without renameat2
     assert cli.main(["train", "--epochs", "1", "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(cli.RUN_FILES) and _leftovers(out) == []
+    assert _run_files(out) == sorted(cli.RUN_FILES) and _leftovers(out) == []
 
 
 def test_leftovers_of_a_killed_run_are_cleared_and_a_set_aside_old_run_comes_back(tmp_path):
     out = tmp_path / "run"
-    before = _old_run(tmp_path / ".run.old-abc" / "run")  # killed between the two renames of a swap
-    (tmp_path / ".run.tmp-def").mkdir()
-    (tmp_path / ".run.tmp-def" / "model.pt").write_bytes(b"half")
-    folder = cli._RunFolder(out).prepare()
-    try:
+    work = tmp_path / ".run.tmp-abc"  # killed between the two renames of a swap
+    before = _old_run(work / "old")
+    (work / "owner").write_text("d2lmini-run\n")
+    (work / "out").mkdir()
+    (work / "out" / "model.pt").write_bytes(b"half")
+    with outdir.output_folder(out, legacy=cli._is_run_folder) as tmp:
         assert _snapshot(out) == before
-        assert _leftovers(out) == [".run.lock", folder.tmp.name]
-    finally:
-        folder.close()
+        assert _leftovers(out) == [".run.lock", tmp.parent.name]
+    assert [p.name for p in out.iterdir()] == [outdir.MARKER_FILE]  # the earlier run, replaced by an empty one
     assert _leftovers(out) == []
 
 
@@ -157,17 +164,18 @@ def test_disk_full_while_writing_is_one_line_and_keeps_the_old_run(small_data, t
     monkeypatch.setattr(cli, "_write_bytes", write)
     assert cli.main(["train", "--epochs", "1", "--out", str(out)]) == 1
     err = _message(capsys.readouterr().err)
-    assert err.startswith("d2lmini: error: No space left on device: ") and err.count("\n") == 1
+    assert err == f"d2lmini: error: --out {out} could not be written: No space left on device\n"
     assert _snapshot(out) == before and _leftovers(out) == []
 
 
 @pytest.mark.parametrize("make_out, message", [
     (lambda tmp: (tmp / "file").write_text("x") and tmp / "file" / "run", "a parent of it is a file"),
+    (lambda tmp: (tmp / "file").write_text("x") and tmp / "file" / "deeper" / "run", "a parent of it is a file"),
     (lambda tmp: (tmp / "file").write_text("x") and tmp / "file", "exists and is not a folder"),
     pytest.param(lambda tmp: Path("/proc/d2lmini-test/run"), "cannot be created",
                  marks=pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's /proc")),
     (lambda tmp: (tmp / "docs").mkdir() or (tmp / "docs" / "thesis.tex").write_text("x") and tmp / "docs",
-     "holds files that are not a d2lmini run"),
+     "holds files that are not an earlier d2lmini-run output (thesis.tex)"),
     (lambda tmp: (tmp / "real").mkdir() or (tmp / "link").symlink_to(tmp / "real") or tmp / "link",
      "is a symbolic link"),
 ])
@@ -313,7 +321,7 @@ def test_interrupted_mid_training_keeps_a_complete_consistent_folder(interrupted
     out, _, result = interrupted_runs["training", sig]
     err = _one_line(result, SIGNALS[sig])
     assert err.startswith("d2lmini: interrupted in epoch ") and "of 40; partial results of " in err, err
-    assert sorted(p.name for p in out.iterdir()) == sorted(cli.RUN_FILES) and _leftovers(out) == []
+    assert _run_files(out) == sorted(cli.RUN_FILES) and _leftovers(out) == []
     m = json.loads((out / "metrics.json").read_text())
     assert m["interrupted"] is True and m["epochs"] >= 2 and m["epochs_requested"] == 40
     assert f"partial results of {m['epochs']} epochs" in err
@@ -338,7 +346,7 @@ def test_interrupted_while_writing_leaves_nothing_half_written(interrupted_runs,
 def test_a_second_run_into_the_same_out_refuses_at_start(interrupted_runs):
     out, _, result = interrupted_runs["lock"]
     assert result["second_rc"] == 1 and _message(result["second_stderr"]).count("\n") == 1
-    assert f"--out {out} is in use by another d2lmini run" in result["second_stderr"]
+    assert f"--out {out} is in use by another d2lmini job" in result["second_stderr"]
     _one_line(result, signal.SIGTERM)
     assert not out.exists() and _leftovers(out) == []
 
