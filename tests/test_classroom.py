@@ -29,10 +29,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "classroom"))
+import cells  # noqa: E402
 import course  # noqa: E402
+import submissions  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "classroom" / "00_fixture.ipynb"
-NOTEBOOKS = course.lesson_notebooks()
+NOTEBOOKS = cells.lesson_notebooks()
 if os.environ.get("D2LMINI_CLASSROOM_ONLY"):  # e.g. "01,03": check only these notebooks
     NOTEBOOKS = [nb for nb in NOTEBOOKS if nb.name[:2] in os.environ["D2LMINI_CLASSROOM_ONLY"].split(",")]
 series = pytest.mark.skipif(os.environ.get("D2LMINI_CLASSROOM") != "all",
@@ -51,30 +53,30 @@ def read(path):
 
 
 def gid(cell):
-    return course.nbgrader_meta(cell).get("grade_id")
+    return cells.nbgrader_meta(cell).get("grade_id")
 
 
 def metadata_problems(path):
     """What is wrong with a notebook's nbgrader cells (an empty list when nothing is)."""
     nb, problems = read(path), []
     cells = nb.cells
-    tests = [c for c in cells if course.is_autograded_test(c)]
+    tests = [c for c in cells if cells.is_autograded_test(c)]
     if len(tests) < 3:
         problems.append(f"{len(tests)} autograded test cells, want at least 3")
-    ids = [gid(c) for c in cells if course.nbgrader_meta(c)]
+    ids = [gid(c) for c in cells if cells.nbgrader_meta(c)]
     if len(ids) != len(set(ids)) or None in ids:
         problems.append(f"grade_ids missing or repeated: {ids}")
     for i, cell in enumerate(cells):
-        m = course.nbgrader_meta(cell)
+        m = cells.nbgrader_meta(cell)
         if any(k in cell.source for k in MARKERS[:2]) and not m.get("solution"):
             problems.append(f"cell {i}: solution markers outside a solution cell")
-        if any(k in cell.source for k in MARKERS[2:]) and not course.is_autograded_test(cell):
+        if any(k in cell.source for k in MARKERS[2:]) and not cells.is_autograded_test(cell):
             problems.append(f"cell {i}: hidden-test markers outside an autograded test cell")
         if m and m.get("schema_version") != 3:
             problems.append(f"cell {i} ({gid(cell)}): schema_version must be 3")
         if m.get("grade") and not (isinstance(m.get("points"), (int, float)) and m["points"] > 0):
             problems.append(f"cell {i} ({gid(cell)}): a graded cell needs points > 0")
-        if course.is_autograded_test(cell):
+        if cells.is_autograded_test(cell):
             if cell.cell_type != "code" or not m.get("locked"):
                 problems.append(f"cell {i} ({gid(cell)}): an autograded test is a locked code cell")
             if not 1 <= m.get("points", 0) <= 3:
@@ -85,7 +87,7 @@ def metadata_problems(path):
         if cell.cell_type == "code" and m.get("solution") and not m.get("grade"):
             if "BEGIN SOLUTION" not in cell.source:
                 problems.append(f"cell {i} ({gid(cell)}): a solution cell without ### BEGIN SOLUTION")
-            if i + 1 >= len(cells) or not course.is_autograded_test(cells[i + 1]):
+            if i + 1 >= len(cells) or not cells.is_autograded_test(cells[i + 1]):
                 problems.append(f"cell {i} ({gid(cell)}): a solution cell must be followed by its test cell")
     return problems
 
@@ -110,7 +112,7 @@ def solution_lines(cell):
 
 def hidden_lines(cell, nb=None):
     """The non-trivial lines of a cell's hidden tests (those not also visible elsewhere in `nb`)."""
-    visible = "\n".join(course.strip_region(c.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+    visible = "\n".join(cells.strip_region(c.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
                         for c in nb.cells) if nb is not None else ""
     return [line for line in region_lines(cell.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
             if line not in visible]
@@ -125,7 +127,7 @@ def student_edition_problems(source_path, student_path):
         if marker in everything:
             problems.append(f"{marker!r} appears in the student edition")
     for cell in src.cells:
-        m = course.nbgrader_meta(cell)
+        m = cells.nbgrader_meta(cell)
         if not m:
             continue
         mine = by_id.get(m["grade_id"])
@@ -173,7 +175,7 @@ def feedback_problems(source_path, feedback_html):
 def break_one_answer(nb):
     """Replace the last solution cell's answer by a wrong one that runs; return that test's grade_id, points."""
     i = max(i for i, c in enumerate(nb.cells)
-            if c.cell_type == "code" and course.is_solution(c) and not course.nbgrader_meta(c).get("grade"))
+            if c.cell_type == "code" and cells.is_solution(c) and not cells.nbgrader_meta(c).get("grade"))
     cell, test = nb.cells[i], nb.cells[i + 1]
     lines, out, region = cell.source.split("\n"), [], None
     for line in lines:
@@ -188,7 +190,7 @@ def break_one_answer(nb):
             out.append(line)
     cell.source = "\n".join(out)
     compile(cell.source, "<broken>", "exec")
-    return gid(test), course.nbgrader_meta(test)["points"]
+    return gid(test), cells.nbgrader_meta(test)["points"]
 
 
 def wrong_code(region, indent, before):
@@ -234,7 +236,7 @@ def read_scores(folder):
 
 
 def autograded(nb):
-    return {gid(c): float(course.nbgrader_meta(c)["points"]) for c in nb.cells if course.is_autograded_test(c)}
+    return {gid(c): float(cells.nbgrader_meta(c)["points"]) for c in nb.cells if cells.is_autograded_test(c)}
 
 
 def grading_problems(scores, student, path, broken=None):
@@ -280,7 +282,7 @@ def test_collect_submissions_matches_renamed_copies(tmp_path):
                  "carol/.ipynb_checkpoints/03_softmax_scratch-checkpoint.ipynb", ".hidden/03_softmax_scratch.ipynb"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("{}")
-    found, notes = course.collect_submissions(tmp_path, ["03_softmax_scratch", "04_softmax_concise"])
+    found, notes = submissions.collect_submissions(tmp_path, ["03_softmax_scratch", "04_softmax_concise"])
     assert sorted(found) == [("alice", "03_softmax_scratch"), ("bob", "03_softmax_scratch")]
     assert any("notes.ipynb" in n for n in notes)
 
@@ -399,7 +401,7 @@ def series_grades(student_edition, tmp_path_factory):
         nb = read(path)
         broken[path.stem] = break_one_answer(nb)
         nbformat.write(nb, subs / "one_wrong" / path.name)
-    shortest = min(NOTEBOOKS, key=course.estimated_seconds)
+    shortest = min(NOTEBOOKS, key=cells.estimated_seconds)
     nbformat.write(read(shortest), subs / "full" / shortest.name)
     seconds = make("grade", f"SUBMISSIONS={subs}", f"GRADES={tmp / 'grades'}", timeout=1200)
     print(f"\nmake grade ({2 * len(NOTEBOOKS) + 1} notebooks): {seconds:.1f} s")
