@@ -92,6 +92,54 @@ def metadata_problems(path):
     return problems
 
 
+KINDS = ("reasoning", "implement", "written")
+
+
+def exercise_tags(nb):
+    """[(grade_id, metadata.d2lmini or None, autograded?)] for every solution cell (code answers and written ones)."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cells.is_solution(cell):
+            auto = cell.cell_type == "code" and i + 1 < len(nb.cells) and cells.is_autograded_test(nb.cells[i + 1])
+            found.append((gid(cell), cell.get("metadata", {}).get("d2lmini"), auto))
+    return found
+
+
+def exercise_problems(path):
+    """What breaks the series' exercise rules in one lesson (issue 14): tags, reasoning share, 'ok' last, the intro."""
+    nb, problems = read(path), []
+    tags = exercise_tags(nb)
+    for grade_id, tag, _ in tags:
+        if not (isinstance(tag, dict) and isinstance(tag.get("skill"), str) and tag["skill"]
+                and tag.get("kind") in KINDS):
+            problems.append(f"{grade_id}: metadata.d2lmini must be {{'skill': ..., 'kind': one of {KINDS}}}, "
+                            f"got {tag!r}")
+    auto = [tag for _, tag, is_auto in tags if is_auto and isinstance(tag, dict)]
+    reasoning = sum(tag.get("kind") == "reasoning" for tag in auto)
+    if auto and 3 * reasoning < len(auto):
+        problems.append(f"{reasoning} of {len(auto)} autograded questions are kind 'reasoning'; want at least a third")
+    for cell in nb.cells:
+        if cells.is_autograded_test(cell):
+            lines = [line for line in cell.source.strip().split("\n") if line.strip()]
+            if not lines or not re.match(r"""print\(.*\bok\b""", lines[-1].strip()):
+                problems.append(f"{gid(cell)}: the test cell's last line must print 'ok...', not {lines[-1:]!r}")
+    intro = next((c.source for c in nb.cells
+                  if c.cell_type == "markdown" and re.search(r"^## Exercises", c.source, re.M)), "")
+    if not re.search(r"more cases", intro, re.I):
+        problems.append("the Exercises introduction must say that grading runs more cases than the visible test")
+    return problems
+
+
+def skills_graded_too_often(paths, limit=2):
+    """{skill: [grade_ids]} for autograded skills graded more than `limit` times across the lessons."""
+    seen = defaultdict(list)
+    for path in paths:
+        for grade_id, tag, auto in exercise_tags(read(path)):
+            if auto and isinstance(tag, dict) and tag.get("skill"):
+                seen[tag["skill"]].append(grade_id)
+    return {skill: ids for skill, ids in seen.items() if len(ids) > limit}
+
+
 def region_lines(source, begin, end):
     """The non-trivial lines (longer than 12 characters, not comments) between two marker lines."""
     lines, inside = [], False
@@ -287,6 +335,35 @@ def test_collect_submissions_matches_renamed_copies(tmp_path):
     assert any("notes.ipynb" in n for n in notes)
 
 
+def tagged_fixture(kinds=("reasoning", "implement", "implement")):
+    """The fixture notebook with d2lmini tags on its solution cells and an introduction that mentions more cases."""
+    nb = read(FIXTURE)
+    solutions = [c for c in nb.cells if cells.is_solution(c)]
+    for k, (cell, kind) in enumerate(zip(solutions, list(kinds) + ["written"])):
+        cell.metadata["d2lmini"] = {"skill": f"fixture-skill-{k}", "kind": kind}
+    intro = "## Exercises\n\nGrading runs more cases than the visible tests; 'ok' means those pass.\n\n1. "
+    nb.cells[3].source = intro + nb.cells[3].source.split("1. ", 1)[1]
+    return nb
+
+
+def test_exercise_rules_can_fail(tmp_path):
+    problems = exercise_problems(FIXTURE)  # the fixture carries no tags and no "more cases" introduction
+    assert sum("metadata.d2lmini must be" in p for p in problems) == 4 and any("more cases" in p for p in problems)
+    nbformat.write(tagged_fixture(), tmp_path / "00_fixture.ipynb")
+    assert exercise_problems(tmp_path / "00_fixture.ipynb") == []
+    nb = tagged_fixture(kinds=("implement", "implement", "implement"))
+    nb.cells[8].source += "\nx = 1"
+    nbformat.write(nb, tmp_path / "00_fixture.ipynb")
+    assert exercise_problems(tmp_path / "00_fixture.ipynb") == [
+        "0 of 3 autograded questions are kind 'reasoning'; want at least a third",
+        "nb00-ex2-test: the test cell's last line must print 'ok...', not ['x = 1']"]
+    for name in ("01_a.ipynb", "02_b.ipynb"):
+        nbformat.write(tagged_fixture(), tmp_path / name)
+    assert skills_graded_too_often([tmp_path / "01_a.ipynb", tmp_path / "02_b.ipynb"]) == {}
+    assert list(skills_graded_too_often([tmp_path / "01_a.ipynb", tmp_path / "02_b.ipynb"], limit=1)) == [
+        "fixture-skill-0", "fixture-skill-1", "fixture-skill-2"]
+
+
 @pytest.fixture(scope="module")
 def fixture_run(tmp_path_factory):
     """Student edition, solutions and a graded class of three on the fixture notebook."""
@@ -368,6 +445,17 @@ def test_series_every_notebook_has_graded_exercises():
     assert {k: v for k, v in problems.items() if v} == {}
     ids = [gid(c) for nb in NOTEBOOKS for c in read(nb).cells if gid(c)]
     assert len(ids) == len(set(ids)), "grade_ids must be unique across the series"
+
+
+@series
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_series_exercise_rules(path):
+    assert exercise_problems(path) == []
+
+
+@series
+def test_series_no_skill_is_graded_more_than_twice():
+    assert skills_graded_too_often(NOTEBOOKS) == {}
 
 
 @pytest.fixture(scope="module")
