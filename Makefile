@@ -10,7 +10,7 @@ SHARED_DATA := $(wildcard ../shared/data)
 export D2LMINI_DATA ?= $(if $(SHARED_DATA),$(abspath $(SHARED_DATA)),)
 -include local.mk  # untracked machine-specific settings, e.g. export OMP_NUM_THREADS=1
 
-.PHONY: zh zh-update setup train test lint unit nbval lab bench execute html clean student grade solutions classroom-test test-browser
+.PHONY: zh zh-update setup train test lint unit nbval lab bench execute html clean student grade solutions classroom-test classroom-answers test-browser
 
 setup: $(STAMP)
 
@@ -70,19 +70,23 @@ STUDENT ?= build/student
 SOLUTIONS ?= build/solutions
 GRADES ?= build/grades
 SUBMISSIONS ?=
+CLASSROOM_NOTEBOOKS ?= notebooks
 
 student: setup  ## the student edition: solutions replaced by stubs, hidden tests removed, outputs cleared
-	$(BIN)/python classroom/course.py student --out "$(STUDENT)"
+	$(BIN)/python classroom/course.py student --notebooks "$(CLASSROOM_NOTEBOOKS)" --out "$(STUDENT)"
 
 solutions: setup  ## per lesson, the exercises with their solutions (HTML and notebook) in build/solutions
-	$(BIN)/python classroom/course.py solutions --out "$(SOLUTIONS)"
+	$(BIN)/python classroom/course.py solutions --notebooks "$(CLASSROOM_NOTEBOOKS)" --out "$(SOLUTIONS)"
 
 grade: setup  ## autograde a class: make grade SUBMISSIONS=dir -> build/grades/scores.csv and feedback/
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir  (dir/<student>/<notebook>.ipynb)"; exit 2; }
-	$(BIN)/python classroom/course.py grade "$(SUBMISSIONS)" --out "$(GRADES)"
+	$(BIN)/python classroom/course.py grade "$(SUBMISSIONS)" --notebooks "$(CLASSROOM_NOTEBOOKS)" --out "$(GRADES)"
 
-classroom-test: setup  ## every notebook's exercises checked both ways through nbgrader, a grading round trip
+classroom-test: setup classroom-answers  ## every notebook's exercises checked both ways through nbgrader, a grading round trip
 	D2LMINI_CLASSROOM=all $(BIN)/python -m pytest tests/test_classroom.py -q --durations=5 -k series
+
+classroom-answers: setup  ## every wrong-answer table (tests/exercise_answers) against its lesson's test cells, two lessons at a time
+	D2LMINI_CLASSROOM=all $(BIN)/python -m pytest tests/test_exercise_answers.py -q -n 2 --durations=5 -k wrong_answers
 
 clean:
 	rm -rf build runs .pytest_cache
