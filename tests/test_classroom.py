@@ -1,16 +1,19 @@
 """The classroom edition: nbgrader exercises, the student edition, grading and solutions.
 
-Fast tests run a tiny fixture notebook through the whole pipeline. The `series` tests check every
-lesson notebook; they execute each notebook about twice through nbgrader (a few minutes), so they
-only run under `make classroom-test` (D2LMINI_CLASSROOM=all):
+Fast tests run a tiny fixture notebook through the whole pipeline (the grader's own cases are in
+test_classroom_grade.py). The `series` tests check the lesson notebooks under `make classroom-test`
+(D2LMINI_CLASSROOM=all; D2LMINI_CLASSROOM_ONLY=01,03 restricts them):
 
-- per notebook, the untouched student edition is graded: every autograded test must score 0
-  (the `nbgrader validate --invert` check: a test that passes with no answer cannot tell right
-  from wrong);
-- per notebook, the instructor's solutions with exactly one answer broken are graded: every other
-  autograded test must score full marks (the `nbgrader validate` check) and the broken question
-  loses exactly its points;
-- the shortest notebook is also graded with all its solutions: full marks.
+- every lesson: nbgrader metadata, the exercise rules of issue 14 (tags, reasoning share, "ok" last, the
+  introduction), the student edition (no solution or hidden test leaks) and the solutions pages;
+- the series: no autograded skill graded more than twice;
+- the shortest lesson goes through `make grade` three ways: the untouched student edition scores 0 on
+  every autograded test, the solutions with one answer broken lose exactly that answer's points, the full
+  solutions score full marks; the feedback shows no hidden test.
+
+Every lesson's test cells are checked against wrong and untouched answers by the runner in
+test_exercise_answers.py (`make classroom-answers`), which executes each lesson once; grading each lesson
+through nbgrader as well would execute it twice more (over 7 minutes for the series on two cores).
 """
 import ast
 import csv
@@ -477,54 +480,48 @@ def test_series_student_edition(student_edition):
 
 @pytest.fixture(scope="module")
 def series_grades(student_edition, tmp_path_factory):
-    """One class graded by make grade: untouched student editions, the solutions with one answer broken
-    per notebook, and the full solutions of the shortest notebook."""
+    """The shortest lesson graded by make grade: untouched, with one answer broken, and with all solutions."""
     student, _ = student_edition
     tmp = tmp_path_factory.mktemp("grading")
-    subs, broken = tmp / "submissions", {}
+    subs = tmp / "submissions"
     for name in ("untouched", "one_wrong", "full"):
         (subs / name).mkdir(parents=True)
-    for path in NOTEBOOKS:
-        nbformat.write(read(student / path.name), subs / "untouched" / path.name)
-        nb = read(path)
-        broken[path.stem] = break_one_answer(nb)
-        nbformat.write(nb, subs / "one_wrong" / path.name)
     shortest = min(NOTEBOOKS, key=cells.estimated_seconds)
+    nbformat.write(read(student / shortest.name), subs / "untouched" / shortest.name)
+    nb = read(shortest)
+    broken = break_one_answer(nb)
+    nbformat.write(nb, subs / "one_wrong" / shortest.name)
     nbformat.write(read(shortest), subs / "full" / shortest.name)
     seconds = make("grade", f"SUBMISSIONS={subs}", f"GRADES={tmp / 'grades'}", timeout=1200)
-    print(f"\nmake grade ({2 * len(NOTEBOOKS) + 1} notebooks): {seconds:.1f} s")
+    print(f"\nmake grade (3 notebooks of {shortest.stem}): {seconds:.1f} s")
     return tmp / "grades", broken, shortest
 
 
 @series
 def test_series_untouched_student_edition_fails_every_test(series_grades):
-    grades, _, _ = series_grades
-    scores = read_scores(grades)
-    assert [p for nb in NOTEBOOKS for p in grading_problems(scores, "untouched", nb)] == []
+    grades, _, shortest = series_grades
+    assert grading_problems(read_scores(grades), "untouched", shortest) == []
 
 
 @series
 def test_series_solutions_pass_and_a_wrong_answer_loses_exactly_its_points(series_grades):
-    grades, broken, shortest = series_grades
+    grades, (broken, points), shortest = series_grades
     scores = read_scores(grades)
-    problems = [p for nb in NOTEBOOKS for p in grading_problems(scores, "one_wrong", nb, broken[nb.stem][0])]
-    problems += grading_problems(scores, "full", shortest)
-    assert problems == []
+    assert grading_problems(scores, "one_wrong", shortest, broken) + grading_problems(scores, "full", shortest) == []
     with open(grades / "scores_wide.csv", newline="") as f:
         wide = {row["student"]: row for row in csv.DictReader(f)}
-    for nb in NOTEBOOKS:
-        full = sum(autograded(read(nb)).values())
-        assert float(wide["one_wrong"][nb.stem]) == full - broken[nb.stem][1]
-        assert float(wide["untouched"][nb.stem]) == 0
-    assert float(wide["full"][shortest.stem]) == sum(autograded(read(shortest)).values())
+    full = sum(autograded(read(shortest)).values())
+    assert float(wide["one_wrong"][shortest.stem]) == full - points
+    assert float(wide["untouched"][shortest.stem]) == 0 and float(wide["full"][shortest.stem]) == full
+    assert {wide[s][f"{shortest.stem} status"] for s in ("untouched", "one_wrong", "full")} == {"graded"}
 
 
 @series
 def test_series_feedback_shows_no_hidden_tests(series_grades):
-    grades, _, _ = series_grades
+    grades, _, shortest = series_grades
     pages = sorted((grades / "feedback").glob("*/*.html"))
-    assert len(pages) == 2 * len(NOTEBOOKS) + 1
-    assert [p for page in pages for p in feedback_problems(ROOT / "notebooks" / f"{page.stem}.ipynb", page)] == []
+    assert len(pages) == 3
+    assert [p for page in pages for p in feedback_problems(shortest, page)] == []
 
 
 @series

@@ -4,11 +4,14 @@ For each lesson with a table, the instructor notebook runs once, top to bottom, 
 thread, D2LMINI_DATA as set). Then, for each case, the solution cell's code is replaced by the case's
 source and the whole test cell runs, hidden tests included: a PASS case must pass and print "ok"; any
 other case must fail with a message containing the case's expected text. After each case the original
-solution cell runs again, so the next case starts from the instructor's state.
+solution cell runs again, so the next case starts from the instructor's state. Last, each question's
+untouched student-edition stub (its names unbound first) must fail its test cell: a test that passes with
+no answer cannot tell right from wrong.
 
 The lessons run only under `make classroom-answers` (D2LMINI_CLASSROOM=all), two at a time (pytest -n 2);
 the runner itself is tested on the fixture notebook in every `make unit`.
 """
+import ast
 import importlib.util
 import os
 import queue
@@ -141,6 +144,41 @@ def check_case(kernel: Kernel, nb, case: Case, k: int) -> list[str]:
     return problems
 
 
+def stub_of(cell) -> str:
+    """The student edition of a solution cell, as nbgrader makes it (`raise NotImplementedError()` stubs)."""
+    from nbgrader.preprocessors import ClearSolutions
+    stub, _ = ClearSolutions().preprocess_cell(nbformat.from_dict(cell), {"language": "python"}, 0)
+    return stub.source
+
+
+def defined_names(source: str) -> list[str]:
+    """The names a cell binds at its top level (assignments, functions, classes, imports)."""
+    names = []
+    for node in ast.parse(source).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        for target in targets:
+            names += [n.id for n in ast.walk(target) if isinstance(n, ast.Name)] if target is not None else []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names += [(a.asname or a.name).split(".")[0] for a in node.names]
+    return names
+
+
+def check_untouched(kernel: Kernel, nb, solution_id: str) -> list[str]:
+    """The student edition's stub, in place of the solution (its names unbound), must fail the test cell."""
+    solution, test = solution_cells(nb)[solution_id]
+    names = defined_names(nb.cells[solution].source)
+    kernel.run(f"for _name in {names!r}:\n    globals().pop(_name, None)", CASE_TIMEOUT)
+    kernel.run(stub_of(nb.cells[solution]), CASE_TIMEOUT)  # raises NotImplementedError where it is a bare stub
+    error, _ = kernel.run(nb.cells[test].source, CASE_TIMEOUT)
+    problems = [] if error else [f"{solution_id}: the untouched student edition passes its test cell"]
+    restored, _ = kernel.run(nb.cells[solution].source, CASE_TIMEOUT)
+    if restored is not None:
+        problems.append(f"{solution_id}: the instructor's solution cell fails when run again: {restored}")
+    return problems
+
+
 def run_table(notebook: Path, table: Path) -> list[str]:
     """Every case of `table` against `notebook`; return the mismatches."""
     nb = nbformat.read(notebook, as_version=4)
@@ -155,7 +193,8 @@ def run_table(notebook: Path, table: Path) -> list[str]:
                 error, _ = kernel.run(cell.source, CELL_TIMEOUT)
                 if error is not None:
                     return [f"{notebook.name}: cell {i + 1} fails in a fresh kernel: {error}"]
-        return [p for k, case in enumerate(cases, 1) for p in check_case(kernel, nb, case, k)]
+        problems = [p for k, case in enumerate(cases, 1) for p in check_case(kernel, nb, case, k)]
+        return problems + [p for sid in solution_cells(nb) for p in check_untouched(kernel, nb, sid)]
     finally:
         kernel.close()
 
@@ -180,6 +219,23 @@ def test_runner_reports_mismatches_with_the_actual_message(tmp_path):
     assert "should pass, fails with AssertionError: uniform_loss = 2.0" in problems[0]
     assert "should fail with 'the loss is', passes" in problems[1]
     assert "fails with AssertionError: uniform_loss = 0.0: the loss is -log(1/10)" in problems[2]
+
+
+def test_the_untouched_check_can_fail():
+    nb = nbformat.read(FIXTURES / "00_fixture.ipynb", as_version=4)
+    assert defined_names(nb.cells[4].source) == ["stable_softmax"]
+    assert stub_of(nb.cells[7]) == "# YOUR CODE HERE\nraise NotImplementedError()"
+    nb.cells[8].source = "print('ok')"  # a test that checks nothing
+    kernel = Kernel(FIXTURES)
+    try:
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                kernel.run(cell.source, CASE_TIMEOUT)
+        assert check_untouched(kernel, nb, "nb00-ex1-solution") == []
+        assert check_untouched(kernel, nb, "nb00-ex2-solution") == [
+            "nb00-ex2-solution: the untouched student edition passes its test cell"]
+    finally:
+        kernel.close()
 
 
 def test_runner_refuses_an_unknown_solution_id(tmp_path):
