@@ -151,11 +151,21 @@ def catalog_path(path):
     return CATALOGS / f"{getattr(path, 'stem', path)}.po"
 
 
+def new_catalog(domain):
+    """An empty Chinese catalog with the project's header."""
+    return Catalog(locale=LOCALE, domain=domain, project="d2lmini", version="main", fuzzy=False,
+                   copyright_holder="the d2lmini authors", last_translator="the d2lmini authors",
+                   language_team="d2lmini Chinese edition", msgid_bugs_address="the d2lmini issue tracker",
+                   header_comment=f"# Chinese (Simplified) translation of d2lmini: {domain}.\n"
+                                  "# Edit msgstr entries (Poedit, Weblate or a text editor); after an English "
+                                  "edit run make zh-update, then make zh.")
+
+
 def read_catalog(path):
     """The Chinese catalog of an English notebook or a domain (empty when there is none yet)."""
     po, domain = catalog_path(path), getattr(path, "stem", path)
     if not po.exists():
-        return Catalog(locale=LOCALE, domain=domain, project="d2lmini", fuzzy=False)
+        return new_catalog(domain)
     with po.open("rb") as f:
         return read_po(f, locale=LOCALE, domain=domain)
 
@@ -173,7 +183,7 @@ def update():
     """Merge each English notebook's messages into its catalog, msgmerge-style: a changed message turns fuzzy."""
     for path, fresh in [*((p, template(p)) for p in english_notebooks()), (GRADING, grading_template())]:
         catalog = read_catalog(path)
-        catalog.update(fresh)
+        catalog.update(fresh, update_creation_date=False)
         write_catalog(catalog, catalog_path(path))
         print(f"{catalog_path(path).relative_to(NOTEBOOKS.parent)}: {summary(catalog)}")
 
