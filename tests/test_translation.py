@@ -186,3 +186,12 @@ def test_test_messages_are_bilingual_for_a_chinese_student(tmp_path, monkeypatch
             grading.check_close(0.5, 0.75, "macro F1")
         assert str(chinese.value) == "宏平均 F1：得到 0.5，应为 0.75\nmacro F1: got 0.5, expected 0.75"
         monkeypatch.delenv(name)
+
+
+def test_test_messages_are_translated_with_the_same_placeholders():
+    fields = re.compile(r"\{[^{}]*\}")
+    catalog = i18n.read_catalog(i18n.GRADING)
+    wrong = [f"'{i18n.first_words(m.id)}': {sorted(fields.findall(m.string))}" for m in catalog
+             if m.id and m.string and sorted(fields.findall(m.id)) != sorted(fields.findall(m.string))]
+    assert wrong == []
+    assert i18n.grading_problems() == []
