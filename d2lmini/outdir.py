@@ -231,7 +231,7 @@ class _Output:
         self.out = Path(os.path.abspath(out))
         self.parent, self.name = self.out.parent, self.out.name
         self.marker, self.legacy = marker, legacy
-        self.inputs = [Path(os.path.realpath(p)) for p in inputs]
+        self.inputs = [(str(p), Path(os.path.realpath(p))) for p in inputs]
         self.lock_path = self.parent / f".{self.name}.lock"
         self.work, self.tmp, self.lock_fd, self.before = None, None, None, None
         self.token = uuid.uuid4().hex
@@ -256,11 +256,11 @@ class _Output:
             if os.path.ismount(self.out):
                 self.refuse("is a mount point, which cannot be replaced; name a folder inside it")
         real = Path(os.path.realpath(self.parent)) / self.name
-        for inp in self.inputs:
+        for shown, inp in self.inputs:
             if real == inp or inp in real.parents:
-                self.refuse(f"is inside the input {inp}; choose a folder outside it")
+                self.refuse(f"is inside the input {shown}; choose a folder outside it")
             if real in inp.parents:
-                self.refuse(f"contains the input {inp}; choose a folder outside it")
+                self.refuse(f"contains the input {shown}; choose a folder outside it")
         for ancestor in real.parents:
             if read_marker(ancestor) is not None:
                 self.refuse(f"is inside the earlier output {ancestor}; choose a folder outside it")

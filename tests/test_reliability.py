@@ -221,8 +221,8 @@ sys.exit(cli.main(["train", *sys.argv[2:]]))
 
 def _default_signals():
     """In the child: SIGINT and SIGTERM as a terminal would deliver them, even when the caller ignores them."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, signal.SIG_DFL)
 
 
 def _child(stage, out, *options):
@@ -270,7 +270,7 @@ def _second_run_while_first_holds_the_lock(out):
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM}
 SCENARIOS = {
     **{("data", s): ("data", "STAGE data") for s in SIGNALS},
-    **{("training", s): ("training", "epoch   2/") for s in SIGNALS},
+    **{("training", s): ("training", "epoch   2/") for s in (*SIGNALS, "SIGHUP")},  # SIGHUP: terminal closed
     **{("writing", s): ("writing", "STAGE writing") for s in SIGNALS},
     ("training over an old run", "SIGTERM"): ("training", "epoch   2/"),
 }
@@ -285,7 +285,7 @@ def interrupted_runs(data_root, tmp_path_factory):
         out = base / f"run{i}"
         old = _old_run(out) if "old run" in moment else None
         options = ["--batch-size", "1000", "--epochs", "2" if stage == "writing" else "40"]
-        jobs[moment, sig] = (out, old, (stage, SIGNALS[sig], out, marker, *options))
+        jobs[moment, sig] = (out, old, (stage, getattr(signal, sig), out, marker, *options))
     lock_out = base / "locked"
     with ThreadPoolExecutor(4) as pool:
         futures = {key: pool.submit(_interrupt, *args) for key, (_, _, args) in jobs.items()}
@@ -316,10 +316,10 @@ def test_interrupted_while_loading_data_writes_nothing(interrupted_runs, sig):
     assert not out.exists() and _leftovers(out) == []
 
 
-@pytest.mark.parametrize("sig", SIGNALS)
+@pytest.mark.parametrize("sig", [*SIGNALS, "SIGHUP"])
 def test_interrupted_mid_training_keeps_a_complete_consistent_folder(interrupted_runs, fashion, sig):
     out, _, result = interrupted_runs["training", sig]
-    err = _one_line(result, SIGNALS[sig])
+    err = _one_line(result, getattr(signal, sig))
     assert err.startswith("d2lmini: interrupted in epoch ") and "of 40; partial results of " in err, err
     assert _run_files(out) == sorted(cli.RUN_FILES) and _leftovers(out) == []
     m = json.loads((out / "metrics.json").read_text())
