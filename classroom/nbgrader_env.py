@@ -98,6 +98,7 @@ def load_config(root: Path, timeout: int | None = None):
     cfg.Exchange.root = str(root / "exchange")  # never used; keeps nbgrader away from /srv
     cfg.KernelManager.transport = "ipc"
     cfg.KernelManager.ip = kernel_socket_prefix()
+    cfg.Execute.startup_timeout = 300  # a kernel starting on a busy machine is not the student's fault
     if timeout is not None:
         cfg.Execute.timeout = int(timeout)
     return cfg
