@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .checks import check_nonnegative_int, check_positive_int
+
 __all__ = [
     "DataError", "DATASETS", "FASHION_MNIST_LABELS", "dataset_spec", "data_root", "find_raw_files",
     "read_idx", "load_tensors", "get_dataset", "get_fashion_mnist_labels", "get_labels",
@@ -262,8 +264,11 @@ def _check_resize(resize):
 
 
 def _check_batch_size(batch_size):
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    return check_positive_int(batch_size, "batch_size")
+
+
+def _check_seed(seed):
+    return None if seed is None else check_nonnegative_int(seed, "seed", 2**64 - 1)
 
 
 class EpochPermutation(torch.utils.data.Sampler):
@@ -271,6 +276,7 @@ class EpochPermutation(torch.utils.data.Sampler):
 
     def __init__(self, n, seed=None):
         self.n, self.generator = n, torch.Generator()
+        seed = _check_seed(seed)
         if seed is None:
             self.generator.seed()
         else:
@@ -287,31 +293,63 @@ class EpochPermutation(torch.utils.data.Sampler):
         return iter(self.permutation().tolist())
 
 
-class TensorLoader:
-    """Minibatches served from tensors held in memory (or on a GPU): the fast path."""
+class _FloatImages(torch.utils.data.Dataset):
+    """The examples of a TensorLoader one at a time, images as the float32 it serves."""
 
-    def __init__(self, X, y, batch_size, shuffle=False, seed=None):
-        _check_batch_size(batch_size)
+    def __init__(self, loader):
+        self.loader = loader
+
+    def __len__(self):
+        return len(self.loader.y)
+
+    def __getitem__(self, i):
+        return self.loader._float(self.loader.images[i:i + 1])[0], self.loader.y[i]
+
+
+class TensorLoader:
+    """Minibatches served from tensors held in memory (or on a GPU): the fast path.
+
+    X may be float images, served as they are, or uint8 images with norm=None or (mean, std): kept as uint8 (a
+    quarter of the memory) and each batch converted when it is served, x / 255 then (x - mean) / std, the same
+    numbers as converting the whole set first. X is always the float images (made on demand from uint8 ones).
+    """
+
+    def __init__(self, X, y, batch_size, shuffle=False, seed=None, *, norm=False):
+        batch_size = check_positive_int(batch_size, "batch_size")
         if len(X) != len(y):
             raise ValueError(f"X has {len(X)} examples but y has {len(y)}")
-        self.X, self.y, self.batch_size, self.shuffle = X, y, int(batch_size), shuffle
-        self.dataset = torch.utils.data.TensorDataset(X, y)
+        if norm is not False and X.dtype != torch.uint8:
+            raise ValueError(f"norm applies to uint8 images only, got dtype {X.dtype}")
+        self.images, self.y, self.batch_size, self.shuffle, self.norm = X, y, batch_size, shuffle, norm
+        self.dataset = _FloatImages(self)
         self.sampler = EpochPermutation(len(X), seed)
         self.generator = self.sampler.generator
 
+    def _float(self, images):
+        """Images as served: uint8 ones scaled to [0, 1] and normalised, float ones unchanged."""
+        if self.norm is False:
+            return images
+        X = images.float().div_(255)
+        return X if self.norm is None else X.sub_(self.norm[0]).div_(self.norm[1])
+
+    @property
+    def X(self):
+        """All the images as served (float32); made on demand where they are held as uint8."""
+        return self._float(self.images)
+
     def __len__(self):
-        return math.ceil(len(self.X) / self.batch_size)
+        return math.ceil(len(self.images) / self.batch_size)
 
     def __iter__(self):
-        n = len(self.X)
+        n = len(self.images)
         if not self.shuffle:
             for i in range(0, n, self.batch_size):
-                yield self.X[i:i + self.batch_size], self.y[i:i + self.batch_size]
+                yield self._float(self.images[i:i + self.batch_size]), self.y[i:i + self.batch_size]
             return
-        order = self.sampler.permutation().to(self.X.device)
+        order = self.sampler.permutation().to(self.images.device)
         for i in range(0, n, self.batch_size):
             idx = order[i:i + self.batch_size]
-            yield self.X.index_select(0, idx), self.y.index_select(0, idx)
+            yield self._float(self.images.index_select(0, idx)), self.y.index_select(0, idx)
 
 
 def _transform(resize, norm):
@@ -325,14 +363,16 @@ def _transform(resize, norm):
 
 
 def _in_memory(spec, train, resize, norm, root, download, device):
+    """(images, y, norm for TensorLoader): uint8 images converted per batch, or float ones where resized."""
     images, y = load_tensors(spec.name, train, root=root, download=download)
-    X = images.to(device).float().div_(255)
-    if resize:
-        from torchvision.transforms import functional as F
-        X = F.resize(X, resize, antialias=True)
+    images = images.to(device)
+    if not resize:
+        return images, y.to(device), norm
+    from torchvision.transforms import functional as F
+    X = F.resize(images.float().div_(255), resize, antialias=True)
     if norm:
         X = X.sub_(norm[0]).div_(norm[1])
-    return X, y.to(device)
+    return X, y.to(device), False
 
 
 def load_data(name, batch_size, resize=None, *, root=None, normalize=None, device=None, seed=None,
@@ -340,6 +380,7 @@ def load_data(name, batch_size, resize=None, *, root=None, normalize=None, devic
     """(train_iter, test_iter); in_memory=False uses torchvision's per-sample DataLoader (same batch order)."""
     _check_batch_size(batch_size)
     _check_resize(resize)
+    _check_seed(seed)
     batch_size = int(batch_size)
     spec = dataset_spec(name)
     norm = _normalize_args(spec, normalize)
@@ -349,8 +390,11 @@ def load_data(name, batch_size, resize=None, *, root=None, normalize=None, devic
         raise ValueError("device applies to the in-memory path only: drop in_memory=False, or move each batch "
                          "with X.to(device)")
     if in_memory:
-        return tuple(TensorLoader(*_in_memory(spec, train, resize, norm, root, download, device),
-                                  batch_size, shuffle=train, seed=seed) for train in (True, False))
+        loaders = []
+        for train in (True, False):
+            X, y, served = _in_memory(spec, train, resize, norm, root, download, device)
+            loaders.append(TensorLoader(X, y, batch_size, shuffle=train, seed=seed, norm=served))
+        return tuple(loaders)
     transform = _transform(resize, norm)
     loaders = []
     for train in (True, False):
@@ -367,14 +411,17 @@ def load_data_splits(name, batch_size, val_size=10000, *, seed=0, root=None, nor
     _check_batch_size(batch_size)
     spec = dataset_spec(name)
     norm = _normalize_args(spec, normalize)
-    X, y = _in_memory(spec, True, None, norm, root, download, device)
-    if not 0 < val_size < len(X):
+    seed = _check_seed(seed)
+    val_size = check_positive_int(val_size, "val_size")
+    X, y, served = _in_memory(spec, True, None, norm, root, download, device)
+    if not val_size < len(X):
         raise ValueError(f"val_size must be between 1 and {len(X) - 1}, got {val_size}")
     order = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed)).to(X.device)
     val, keep = order[:val_size], order[val_size:]
-    return (TensorLoader(X[keep], y[keep], batch_size, shuffle=True, seed=seed),
-            TensorLoader(X[val], y[val], batch_size),
-            TensorLoader(*_in_memory(spec, False, None, norm, root, download, device), batch_size))
+    X_test, y_test, _ = _in_memory(spec, False, None, norm, root, download, device)
+    return (TensorLoader(X[keep], y[keep], batch_size, shuffle=True, seed=seed, norm=served),
+            TensorLoader(X[val], y[val], batch_size, norm=served),
+            TensorLoader(X_test, y_test, batch_size, norm=served))
 
 
 def load_data_fashion_mnist(batch_size, resize=None, **kwargs):

@@ -5,6 +5,17 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from .checks import (
+    check_confusion_matrix,
+    check_labels,
+    check_logits,
+    check_nonnegative_int,
+    check_positive_int,
+    check_positive_number,
+    check_probabilities,
+    check_same_length,
+    check_tensor,
+)
 from .training import model_device, set_mode
 
 __all__ = [
@@ -23,69 +34,24 @@ def predict_logits(net, data_iter, device=None):
         for X, y in data_iter:
             logits.append(net(X.to(device)))
             labels.append(y.to(device))
+    if not logits:
+        raise ValueError("the data iterator yielded no batches: there is nothing to predict")
     return torch.cat(logits), torch.cat(labels)
 
 
 def predict_probs(net, data_iter, device=None, temperature=1.0):
     """All predicted probabilities softmax(logits / temperature) and labels as (probs, y)."""
+    temperature = check_positive_number(temperature, "temperature")
     logits, y = predict_logits(net, data_iter, device)
     return torch.softmax(logits / temperature, dim=1), y
 
 
-def _class_indices(y, name="y", num_classes=None):
-    """y as a 1-D int64 tensor of class indices, refusing floats, booleans and values outside [0, num_classes)."""
-    y = torch.as_tensor(y)
-    if y.dtype.is_floating_point or y.dtype.is_complex or y.dtype == torch.bool:
-        raise ValueError(f"{name} must hold integer class indices, got dtype {y.dtype} (convert with .long() "
-                         "only if the values are whole numbers)")
-    if y.dim() != 1:
-        raise ValueError(f"{name} must be 1-D (one class index per example), got shape {tuple(y.shape)}")
-    y = y.long()
-    if y.numel() and int(y.min()) < 0:
-        raise ValueError(f"{name} holds a negative class index ({int(y.min())})")
-    if num_classes is not None and y.numel() and int(y.max()) >= num_classes:
-        raise ValueError(f"{name} holds class index {int(y.max())} but there are only {num_classes} classes "
-                         f"(0 to {num_classes - 1})")
-    return y
-
-
-def _scores(x, name, allow_empty=False):
-    """x as a 2-D floating tensor (one row per example) with finite entries."""
-    x = torch.as_tensor(x).detach()
-    if x.dim() != 2:
-        raise ValueError(f"{name} must be 2-D (one row per example, one column per class), got shape "
-                         f"{tuple(x.shape)}")
-    if not x.dtype.is_floating_point:
-        x = x.double()
-    if not allow_empty and x.shape[0] == 0:
-        raise ValueError(f"{name} is empty: there are no examples to evaluate")
-    if x.shape[1] == 0:
-        raise ValueError(f"{name} has no columns (no classes)")
-    if not bool(torch.isfinite(x).all()):
-        bad = int((~torch.isfinite(x)).sum())
-        raise ValueError(f"{name} holds {bad} NaN or infinite value(s)")
-    return x
-
-
-def _probabilities(probs, name="probs"):
-    probs = _scores(probs, name)
-    if float(probs.min()) < 0 or float(probs.max()) > 1 + 1e-6:
-        raise ValueError(f"{name} must hold probabilities in [0, 1], got values in [{float(probs.min()):g}, "
-                         f"{float(probs.max()):g}] (pass softmax(logits), not logits)")
-    return probs
-
-
-def _same_length(a, b, name_a, name_b):
-    if len(a) != len(b):
-        raise ValueError(f"{name_a} has {len(a)} rows but {name_b} has {len(b)} labels")
-
-
 def _as_labels(y, name):
     """Class indices from indices, or from scores/probabilities (one row per example) by argmax."""
-    y = torch.as_tensor(y)
+    y = check_tensor(y, name)
     if y.dim() > 1:
-        return _scores(y, name, allow_empty=True).argmax(dim=1)
-    return _class_indices(y, name)
+        return check_logits(y, name, allow_empty=True).argmax(dim=1)
+    return check_labels(y, name)
 
 
 def confusion_matrix(y_true, y_pred, num_classes=None):
@@ -95,6 +61,8 @@ def confusion_matrix(y_true, y_pred, num_classes=None):
     if y_true.shape != y_pred.shape:
         raise ValueError(f"y_true has shape {tuple(y_true.shape)} but y_pred {tuple(y_pred.shape)}")
     both = torch.cat([y_true, y_pred])
+    if num_classes is not None:
+        num_classes = check_positive_int(num_classes, "num_classes")
     if num_classes is None:
         num_classes = int(both.max()) + 1 if both.numel() else 0
     if both.numel() and not 0 <= int(both.min()) <= int(both.max()) < num_classes:
@@ -105,7 +73,8 @@ def confusion_matrix(y_true, y_pred, num_classes=None):
 
 def most_confused_pairs(cm, k=5):
     """The k largest off-diagonal cells as (true class, predicted class, count), largest first, zeros left out."""
-    cm = torch.as_tensor(cm)
+    cm = check_confusion_matrix(cm)
+    k = check_nonnegative_int(k, "k")
     off = cm.clone().fill_diagonal_(0).flatten()
     counts, idx = torch.sort(off, descending=True, stable=True)
     n = cm.shape[1]
@@ -119,7 +88,7 @@ def _safe_div(num, den):
 
 def precision_recall_f1(cm, average=None):
     """Precision, recall, F1 and support from a confusion matrix: per class (average=None), 'macro' or 'micro'."""
-    cm = torch.as_tensor(cm).double()
+    cm = check_confusion_matrix(cm).double()
     tp, support, predicted = cm.diagonal(), cm.sum(dim=1), cm.sum(dim=0)
     fp, fn = predicted - tp, support - tp
     if average == "micro":
@@ -157,9 +126,9 @@ def _binary_auc(scores, positive):
 
 def roc_auc_ovr(probs, y):
     """One-vs-rest ROC-AUC as (per-class tensor, macro mean); NaN for a class missing or alone in y."""
-    probs = _scores(probs, "probs")
-    y = _class_indices(y, "y", probs.shape[1]).to(probs.device)
-    _same_length(probs, y, "probs", "y")
+    probs = check_logits(probs, "probs")
+    y = check_labels(y, "y", probs.shape[1]).to(probs.device)
+    check_same_length(probs, y, "probs", "y")
     per_class = torch.tensor([_binary_auc(probs[:, c].double(), y == c) for c in range(probs.shape[1])],
                              dtype=torch.float64)
     return per_class, torch.nanmean(per_class).item()
@@ -182,11 +151,10 @@ class ReliabilityBins:
 
 def reliability_bins(probs, y, n_bins=15):
     """Bin the examples by confidence max(probs) into n_bins intervals (lo, hi] of [0, 1]."""
-    if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 1:
-        raise ValueError(f"n_bins must be a positive integer, got {n_bins!r}")
-    probs = _probabilities(probs).double()
-    y = _class_indices(y, "y", probs.shape[1]).to(probs.device)
-    _same_length(probs, y, "probs", "y")
+    n_bins = check_positive_int(n_bins, "n_bins")
+    probs = check_probabilities(probs).double()
+    y = check_labels(y, "y", probs.shape[1]).to(probs.device)
+    check_same_length(probs, y, "probs", "y")
     confidence, y_hat = probs.max(dim=1)
     correct = (y_hat == y).double()
     edges = torch.linspace(0, 1, n_bins + 1, dtype=torch.float64, device=probs.device)
@@ -208,10 +176,10 @@ def expected_calibration_error(probs, y, n_bins=15):
 
 def nll(logits, y, temperature=1.0):
     """Mean negative log-likelihood of labels y under softmax(logits / temperature), in float64."""
-    logits = _scores(logits, "logits").double()
-    y = _class_indices(y, "y", logits.shape[1]).to(logits.device)
-    _same_length(logits, y, "logits", "y")
-    return F.cross_entropy(logits / temperature, y).item()
+    logits = check_logits(logits, "logits").double()
+    y = check_labels(y, "y", logits.shape[1]).to(logits.device)
+    check_same_length(logits, y, "logits", "y")
+    return F.cross_entropy(logits / check_positive_number(temperature, "temperature"), y).item()
 
 
 def _nll_derivatives(logits, y, beta):
@@ -225,9 +193,9 @@ def _nll_derivatives(logits, y, beta):
 
 def fit_temperature(logits_val, y_val, max_iter=100):
     """The temperature T minimising the validation NLL of softmax(logits / T): safeguarded Newton on 1 / T."""
-    logits = _scores(logits_val, "logits_val").double()
-    y = _class_indices(y_val, "y_val", logits.shape[1]).to(logits.device)
-    _same_length(logits, y, "logits_val", "y_val")
+    logits = check_logits(logits_val, "logits_val").double()
+    y = check_labels(y_val, "y_val", logits.shape[1]).to(logits.device)
+    check_same_length(logits, y, "logits_val", "y_val")
     if _nll_derivatives(logits, y, 0.0)[0] >= 0:
         return math.inf  # the logits carry no usable signal: uniform predictions are best
     lo, hi, beta = 0.0, math.inf, 1.0  # the NLL is convex in beta, so its slope brackets the minimum

@@ -1,6 +1,8 @@
 """From-scratch reference pieces of softmax regression, built from tensor ops only."""
 import torch
 
+from .checks import check_labels, check_same_length
+
 __all__ = [
     "softmax_naive", "softmax", "log_softmax", "cross_entropy", "cross_entropy_logits",
     "init_params", "net", "sgd", "SoftmaxRegressionScratch",
@@ -25,13 +27,25 @@ def log_softmax(X):
     return shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
 
 
+def _check_pair(scores, y, name):
+    """One class index in [0, number of columns) per row of scores (no broadcasting, no index -1)."""
+    if scores.dim() != 2:
+        raise ValueError(f"{name} must be 2-D (one row per example, one column per class), got shape "
+                         f"{tuple(scores.shape)}")
+    y = check_labels(y, "y", scores.shape[1])
+    check_same_length(scores, y, name, "y")
+    return y
+
+
 def cross_entropy(y_hat, y):
     """Per-example cross-entropy of probabilities y_hat against class indices y: -log y_hat[i, y_i]."""
+    y = _check_pair(y_hat, y, "y_hat")
     return -torch.log(y_hat[torch.arange(y_hat.shape[0], device=y_hat.device), y])
 
 
 def cross_entropy_logits(O, y):
     """Per-example cross-entropy computed from logits O without forming probabilities (stable)."""
+    y = _check_pair(O, y, "O")
     return -log_softmax(O)[torch.arange(O.shape[0], device=O.device), y]
 
 
@@ -45,11 +59,22 @@ def init_params(num_inputs=784, num_outputs=10, sigma=0.01, *, device=None, gene
 
 def net(X, W, b):
     """The softmax regression model: softmax(XW + b) with each image flattened to a row."""
-    return softmax(X.reshape(-1, W.shape[0]) @ W + b)
+    if X.dim() <= 1:
+        X = X.reshape(1, -1)  # one example
+    if X[0].numel() != W.shape[0]:
+        per = X[0].numel()
+        raise ValueError(f"each example of X must have {W.shape[0]} values (W has {W.shape[0]} rows), got shape "
+                         f"{tuple(X.shape)} ({per} values per example)")
+    return softmax(X.reshape(len(X), -1) @ W + b)
 
 
 def sgd(params, lr):
     """Minibatch SGD step p -= lr * p.grad (gradients of the mean loss), then zero the gradients."""
+    params = list(params)
+    for i, param in enumerate(params):
+        if param.grad is None:
+            raise ValueError(f"parameter {i} (shape {tuple(param.shape)}) has no gradient: call loss.backward() "
+                             "first, and create it with requires_grad=True")
     with torch.no_grad():
         for param in params:
             param -= lr * param.grad

@@ -1,10 +1,11 @@
 """The training loop: accuracy, evaluation, one epoch, many epochs, and the History they leave."""
 import math
-import numbers
 import time
 from dataclasses import asdict, dataclass, field
 
 import torch
+
+from .checks import check_labels, check_positive_int, check_same_length
 
 __all__ = ["accuracy", "Accumulator", "Timer", "History", "StopTraining", "model_device", "set_mode",
            "evaluate_accuracy", "evaluate_loss", "train_epoch", "train"]
@@ -13,6 +14,11 @@ __all__ = ["accuracy", "Accumulator", "Timer", "History", "StopTraining", "model
 def accuracy(y_hat, y):
     """Number of correct predictions; y_hat holds scores or probabilities, one row per example."""
     if y_hat.dim() > 1 and y_hat.shape[1] > 1:
+        if y_hat.is_floating_point() and bool(torch.isnan(y_hat).any()):
+            raise ValueError(f"y_hat holds {int(torch.isnan(y_hat).sum())} NaN score(s); argmax of NaN is no "
+                             "prediction")
+        y = check_labels(y, "y", y_hat.shape[1])
+        check_same_length(y_hat, y, "y_hat", "y")
         y_hat = y_hat.argmax(dim=1)
     return float((y_hat.type(y.dtype) == y).sum())
 
@@ -101,7 +107,10 @@ def evaluate_accuracy(net, data_iter, device=None):
     with torch.no_grad():
         for X, y in data_iter:
             X, y = X.to(device), y.to(device)
-            correct += (net(X).argmax(dim=1) == y).sum()
+            y_hat = net(X)
+            if total == 0:  # the labels of the first batch must fit the model's outputs
+                check_labels(y, "the labels", y_hat.shape[1])
+            correct += (y_hat.argmax(dim=1) == y).sum()
             total += y.numel()
     if total == 0:
         raise ValueError("the evaluation data iterator yielded no examples")
@@ -124,46 +133,52 @@ def evaluate_loss(net, data_iter, loss, device=None):
     return total.item() / n
 
 
+def _diverged(what, where):
+    return FloatingPointError(
+        f"{what} in {where}; the model diverged. Try a smaller learning rate (for example a tenth of it) or check "
+        "the inputs for NaN or inf.")
+
+
 def _snapshot(params):
-    """Copies of the parameters, to restore after a non-finite loss."""
+    """Copies of the parameters, to restore when a batch between two checks broke them."""
     with torch.no_grad():
         return [p.detach().clone() for p in params]
 
 
 def _restore(params, snapshot):
-    """Put back the snapshot unless the weights are still finite (then they are the latest finite ones)."""
-    if all(bool(torch.isfinite(p).all()) for p in params):
-        return
     with torch.no_grad():
         for p, saved in zip(params, snapshot):
             p.copy_(saved)
 
 
-def _diverged(value, where):
-    return FloatingPointError(
-        f"the training loss became {value} in {where}; the model diverged and was reset to its last finite "
-        "weights. Try a smaller learning rate (for example a tenth of it) or check the inputs for NaN or inf.")
+def _finite(params):
+    return all(bool(torch.isfinite(p).all()) for p in params)
 
 
 def train_epoch(net, train_iter, loss, updater, device=None, *, check_every=None):
     """One pass over the data; returns (mean training loss, training accuracy).
 
-    A non-finite loss stops at once with FloatingPointError and the model's last finite weights.
+    A non-finite loss stops at once with FloatingPointError before its step (the weights stay finite); so does a
+    step that makes the weights non-finite. On a GPU the checks run every check_every batches (default 8), with
+    a copy of the weights at each check to restore; on a CPU every batch is checked and nothing is copied.
     """
     device = torch.device(device) if device is not None else model_device(net)
     check_every = check_every or (1 if device.type == "cpu" else 8)
     params = list(net.parameters()) if callable(getattr(net, "parameters", None)) else []
     set_mode(net, True)
     loss_sum = torch.zeros((), device=device, dtype=torch.float64)
-    correct, n, snapshot = torch.zeros((), device=device), 0, _snapshot(params)
+    correct, n = torch.zeros((), device=device), 0
+    snapshot = _snapshot(params) if check_every > 1 else None  # unchecked steps may need undoing; none on a CPU
     for i, (X, y) in enumerate(train_iter):
         X, y = X.to(device), y.to(device)
         y_hat = net(X)
         mean_l = loss(y_hat, y).mean()
-        if i % check_every == 0:
-            if not torch.isfinite(mean_l):
+        checked = i % check_every == 0
+        if checked and not torch.isfinite(mean_l):  # known before the step
+            if snapshot is not None and not _finite(params):
                 _restore(params, snapshot)
-                raise _diverged(mean_l.item(), f"batch {i + 1}")
+            raise _diverged(f"the training loss became {mean_l.item()} (the step was not taken)", f"batch {i + 1}")
+        if checked and snapshot is not None:
             snapshot = _snapshot(params)
         if isinstance(updater, torch.optim.Optimizer):
             updater.zero_grad()
@@ -172,22 +187,25 @@ def train_epoch(net, train_iter, loss, updater, device=None, *, check_every=None
         else:
             mean_l.backward()
             updater()
+        if check_every == 1 and not _finite(params):
+            raise _diverged("the step made the weights NaN or infinite", f"batch {i + 1}")
         loss_sum += mean_l.detach() * y.numel()
         correct += (y_hat.detach().argmax(dim=1) == y).sum()
         n += y.numel()
     if n == 0:
         raise ValueError("the training data iterator yielded no examples")
     mean_loss = loss_sum.item() / n
-    if not math.isfinite(mean_loss):
-        _restore(params, snapshot)
-        raise _diverged(mean_loss, "the last batches of the epoch")
+    if not math.isfinite(mean_loss) or not _finite(params):
+        if snapshot is not None and not _finite(params):
+            _restore(params, snapshot)
+        raise _diverged(f"the training loss became {mean_loss}" if not math.isfinite(mean_loss) else
+                        "the weights became NaN or infinite", "the last batches of the epoch")
     return mean_loss, correct.item() / n
 
 
 def train(net, train_iter, eval_iter, loss, num_epochs, updater, *, device=None, callback=None):
     """Train for num_epochs; callback(epoch, history) runs after each and may raise StopTraining."""
-    if isinstance(num_epochs, bool) or not isinstance(num_epochs, numbers.Integral) or num_epochs < 1:
-        raise ValueError(f"num_epochs must be a positive integer, got {num_epochs!r}")
+    num_epochs = check_positive_int(num_epochs, "num_epochs")
     history, timer = History(), Timer()
     for epoch in range(num_epochs):
         timer.start()
