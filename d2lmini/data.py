@@ -119,24 +119,51 @@ def _missing_message(spec, root, missing=()):
             + "; or ".join(f"({i}) {w}" for i, w in enumerate(ways, 1)) + ".")
 
 
+def _first_missing(path):
+    """The topmost folder of path that does not exist yet (what a download would create), or None."""
+    path, created = Path(os.path.abspath(path)), None
+    while not os.path.lexists(path):
+        created, path = path, path.parent
+    return created
+
+
 def _download(spec, root, missing):
+    import contextlib
+    import io
+
     import torchvision
-    folders = [root, root / spec.folder, root / spec.folder / "raw"]
-    created = next((f for f in folders if not f.exists()), None)
+    created = _first_missing(root / spec.folder / "raw")
+    chatter = io.StringIO()  # torchvision prints each URL it tries: the one-line message says what matters
     try:
-        getattr(torchvision.datasets, spec.folder)(root, train=True, download=True)
-        getattr(torchvision.datasets, spec.folder)(root, train=False, download=True)
+        with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter):
+            getattr(torchvision.datasets, spec.folder)(root, train=True, download=True)
+            getattr(torchvision.datasets, spec.folder)(root, train=False, download=True)
     except Exception as err:  # any network or disk failure ends in the same advice
-        if created is not None:  # leave no empty or half-filled folders behind
+        if created is not None:  # leave no empty or half-filled folders behind, parents of root included
             shutil.rmtree(created, ignore_errors=True)
-        raise DataError(_missing_message(spec, root, missing) + f" (download failed: {err})") from None
+        reason = " ".join(str(err).split())[:200]
+        raise DataError(_missing_message(spec, root, missing) + f" (download failed: {reason})") from None
 
 
 def _missing_names(spec, train, paths):
     return [name for name, path in zip(_file_names(train), paths) if path is None]
 
 
+def _check_not_broken(spec, root, train):
+    """Refuse a root that is a file, and a data file that is a folder, a link loop or unreadable: named, at once."""
+    if os.path.lexists(root) and not root.is_dir():
+        raise DataError(f"the data folder {root} is {'a broken link' if root.is_symlink() else 'a file'}, not a "
+                        "folder; name a folder with root= (--root) or D2LMINI_DATA")
+    for file_name in _file_names(train):
+        for path in _candidates(spec, root, file_name):
+            if os.path.lexists(path) and not path.is_file():
+                what = "a folder" if path.is_dir() else "a link that leads nowhere (broken or a loop)" \
+                    if path.is_symlink() else "not a regular file"
+                raise DataError(f"{path} is {what}, not a data file; remove it and get the file again")
+
+
 def _locate(spec, train, root, download):
+    _check_not_broken(spec, root, train)
     paths = find_raw_files(spec.name, train, root)
     if None in paths and download:
         _download(spec, root, _missing_names(spec, train, paths))
@@ -149,6 +176,10 @@ def _locate(spec, train, root, download):
 def read_idx(path, sha256=None):
     """Decode one IDX file (optionally gzipped) into a uint8 array, checking header, size and sha256."""
     path = Path(path)
+    if not os.path.lexists(path):
+        raise DataError(f"{path} does not exist")
+    if not path.is_file():
+        raise DataError(f"{path} is {'a folder' if path.is_dir() else 'not a regular file'}, not an IDX data file")
     try:
         data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
     except (OSError, EOFError, gzip.BadGzipFile) as err:
@@ -193,17 +224,23 @@ def _ensure_torchvision_layout(spec, root, train, download):
 
 def _unpack(path, target):
     """Copy (gunzip if needed) path to target atomically: a temporary file renamed into place when complete."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     opener = gzip.open if path.suffix == ".gz" else open
     try:
-        with opener(path, "rb") as src, open(tmp, "wb") as dst:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with opener(path, "rb") as src, open(tmp, "xb") as dst:
             shutil.copyfileobj(src, dst)
         os.replace(tmp, target)
     except BaseException as err:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # a read-only folder refuses even that: the error that matters is the one below
+            pass
         if isinstance(err, (OSError, EOFError)):
-            raise DataError(f"could not unpack {path} into {target} ({err})") from None
+            why = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+            raise DataError(f"could not unpack {path} into {target} ({why}); the classic loader (in_memory=False) "
+                            "needs the plain files in a writable folder: copy the data into one and point "
+                            "root= (--root) or D2LMINI_DATA at it, or use the in-memory loader") from None
         raise
 
 
@@ -218,6 +255,9 @@ def get_dataset(name, train=True, *, root=None, transform=None, download=True):
 def get_labels(name, indices):
     """Text labels of a data set for an iterable of class indices."""
     labels = dataset_spec(name).labels
+    if isinstance(indices, (torch.Tensor, np.ndarray)) and indices.ndim > 1:
+        raise ValueError(f"class indices must be 1-D (one per example), got shape {tuple(indices.shape)}; for "
+                         "scores pass scores.argmax(dim=1)")
     out = []
     for i in indices:
         if isinstance(i, torch.Tensor):
