@@ -6,11 +6,14 @@
    needs no CDN: it is fetched once from the npm registry into build/cache/ and checked by its hash.
 3. Run Sphinx (MyST-NB renders the committed outputs, nothing is executed) into build/html/, and make
    each page's "download .ipynb" link serve the notebook exactly as committed.
+4. The same for the Chinese edition (notebooks/zh, docs/zh/index.md) into build/html/zh/, with Sphinx's
+   language zh_CN and a search index split into words by jieba, the glossary's terms kept whole.
 """
 import argparse
 import base64
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -18,6 +21,7 @@ import sys
 import tarfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +31,22 @@ BUILD = ROOT / "build"
 STAGE = BUILD / "site-src"
 OUT = BUILD / "html"
 CACHE = BUILD / "cache"
+GLOSSARY = ROOT / "locale" / "zh_CN" / "glossary.tsv"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language of the site: where its notebooks and landing page come from, where it is staged and built."""
+
+    language: str
+    notebooks: Path
+    stage: Path
+    out: Path
+    landing: Path  # the folder of docs/ whose index.md is this edition's home page
+
+
+ENGLISH = Edition("en", NOTEBOOKS, STAGE, OUT, DOCS)
+CHINESE = Edition("zh_CN", NOTEBOOKS / "zh", BUILD / "site-src-zh", OUT / "zh", DOCS / "zh")
 
 MATHJAX_VERSION = "3.2.2"
 MATHJAX_TARBALL = f"https://registry.npmjs.org/mathjax/-/mathjax-{MATHJAX_VERSION}.tgz"
@@ -78,22 +98,40 @@ def collapse_solutions(nb):
     return count
 
 
+def read_notebook(path):
+    """A notebook file as a dict; a file that is not one ends the build with one line naming it."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        sys.exit(f"{path}: not a notebook (not UTF-8 text)")
+    except json.JSONDecodeError as err:
+        sys.exit(f"{path}: not a notebook (invalid JSON at line {err.lineno}, column {err.colno}: {err.msg})")
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        sys.exit(f"{path}: not a notebook (no list of cells)")
+    for i, cell in enumerate(nb["cells"]):
+        if not isinstance(cell, dict) or "cell_type" not in cell or "source" not in cell:
+            sys.exit(f"{path}: not a notebook (cell {i} has no cell_type or source)")
+    return nb
+
+
 def header_facts(nb):
     """(title, prerequisites, time in class) from a notebook's first markdown cell; '' where absent."""
     first = next((c for c in nb["cells"] if c["cell_type"] == "markdown"), None)
     text = "".join(first["source"]) if first else ""
     title = re.search(r"^#\s+(.+)$", text, re.M)
-    prereq = re.search(r"\*\*Prerequisites:\*\*\s*(.+?)(?:\s+·\s+|\n|$)", text)
-    minutes = re.search(r"\*\*Time in class:\*\*\s*(.+?)\s*$", text, re.M)
+    prereq = re.search(r"\*\*(?:Prerequisites:|先修内容：)\*\*\s*(.+?)(?:\s+·\s+|\n|$)", text)
+    minutes = re.search(r"\*\*(?:Time in class:|课堂时间：)\*\*\s*(.+?)\s*$", text, re.M)
     return (title.group(1).strip() if title else "",
             prereq.group(1).strip() if prereq else "",
             minutes.group(1).strip() if minutes else "")
 
 
-def notebook_map(paths):
-    rows = ["| notebook | prerequisites | time in class |", "|---|---|---|"]
+def notebook_map(paths, language="en"):
+    head = "| notebook | 先修内容 | 课堂时间 |" if language == "zh_CN" else \
+        "| notebook | prerequisites | time in class |"
+    rows = [head, "|---|---|---|"]
     for path in paths:
-        title, prereq, minutes = header_facts(json.loads(path.read_text()))
+        title, prereq, minutes = header_facts(read_notebook(path))
         cell = lambda s: s.replace("|", "\\|")  # noqa: E731
         rows.append(f"| [{cell(title or path.stem)}]({path.name}) | {cell(prereq)} | {cell(minutes)} |")
     return "\n".join(rows) + "\n"
@@ -107,25 +145,45 @@ def write_if_changed(path, data):
         path.write_bytes(data)
 
 
-def stage():
-    notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+def docs_files(edition):
+    """(source, staged name) of the docs/ files an edition uses: its own landing folder over the shared files."""
+    shared = {src.relative_to(DOCS): src for src in DOCS.rglob("*")
+              if src.is_file() and src.name not in ("build.py", "constraints.txt") and "__pycache__" not in src.parts
+              and src.relative_to(DOCS).parts[0] != "zh"}
+    own = {src.relative_to(edition.landing): src for src in edition.landing.glob("*.md")} \
+        if edition.landing != DOCS else {}
+    return {**shared, **own}
+
+
+def jieba_dictionary():
+    """The glossary's Chinese terms as a jieba user dictionary, so that search finds 交叉熵 as one word."""
+    terms = [line.split("\t")[1] for line in GLOSSARY.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    return "".join(f"{term.replace(' ', '')} 100000 n\n" for term in terms)
+
+
+def stage(edition):
+    notebooks = sorted(edition.notebooks.glob("[0-9][0-9]_*.ipynb"))
     wanted = set()
-    for src in DOCS.rglob("*"):
-        if src.is_file() and src.name not in ("build.py", "constraints.txt") and "__pycache__" not in src.parts:
-            dst = STAGE / src.relative_to(DOCS)
-            write_if_changed(dst, src.read_bytes())
-            wanted.add(dst)
+    for name, src in docs_files(edition).items():
+        dst = edition.stage / name
+        write_if_changed(dst, src.read_bytes())
+        wanted.add(dst)
     collapsed = 0
     for src in notebooks:
-        nb = json.loads(src.read_text())
+        nb = read_notebook(src)
         collapsed += collapse_solutions(nb)
-        dst = STAGE / src.name
+        dst = edition.stage / src.name
         write_if_changed(dst, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
         wanted.add(dst)
-    write_if_changed(STAGE / "_notebook_map.md", notebook_map(notebooks))
-    wanted.add(STAGE / "_notebook_map.md")
-    for old in STAGE.rglob("*"):  # drop what no longer exists (a renamed notebook), keep MathJax
-        if old.is_file() and old not in wanted and "mathjax" not in old.relative_to(STAGE).parts:
+    generated = {"_notebook_map.md": notebook_map(notebooks, edition.language)}
+    if edition.language == "zh_CN":
+        generated["jieba-dict.txt"] = jieba_dictionary()
+    for name, text in generated.items():
+        write_if_changed(edition.stage / name, text)
+        wanted.add(edition.stage / name)
+    for old in edition.stage.rglob("*"):  # drop what no longer exists (a renamed notebook), keep MathJax
+        if old.is_file() and old not in wanted and "mathjax" not in old.relative_to(edition.stage).parts:
             old.unlink()
     return notebooks, collapsed
 
@@ -144,19 +202,30 @@ def fetch_mathjax(tarball):
     except (OSError, subprocess.CalledProcessError) as err:
         sys.exit(f"make html needs MathJax {MATHJAX_VERSION} from the npm registry once ({err}); "
                  f"or put {MATHJAX_TARBALL} into {CACHE}/")
-    digest = base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
-    if f"sha512-{digest}" != MATHJAX_INTEGRITY:
-        tarball.unlink()
+    if not tarball_is_sound(tarball):
+        tarball.unlink(missing_ok=True)
         sys.exit(f"{tarball.name}: the download does not match the registry's sha512; removed it, try again")
 
 
-def mathjax():
+def tarball_is_sound(tarball):
+    """True when the cached MathJax package is complete: its sha512 is the registry's."""
+    try:
+        digest = base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
+    except OSError:
+        return False
+    return f"sha512-{digest}" == MATHJAX_INTEGRITY
+
+
+def mathjax(edition):
     """Copy MathJax into the staged _static/mathjax/, fetching the pinned npm package once."""
-    target = STAGE / "_static" / "mathjax"
+    target = edition.stage / "_static" / "mathjax"
     stamp = target / f".version-{MATHJAX_VERSION}"
     if stamp.exists():
         return
     tarball = CACHE / f"mathjax-{MATHJAX_VERSION}.tgz"
+    if tarball.exists() and not tarball_is_sound(tarball):  # e.g. truncated by an interrupted download
+        print(f"{tarball}: damaged (sha512 mismatch); fetching it again", file=sys.stderr)
+        tarball.unlink()
     if not tarball.exists():
         fetch_mathjax(tarball)
     shutil.rmtree(target, ignore_errors=True)
@@ -169,32 +238,51 @@ def mathjax():
             dst = target / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
             dst.write_bytes(tar.extractfile(m).read())
+    target.mkdir(parents=True, exist_ok=True)
     stamp.write_text("")
 
 
-def sphinx(strict):
+def sphinx(edition, strict):
     # viewcode skips a module page that is newer than the module, even when the templates changed
-    shutil.rmtree(OUT / "_modules", ignore_errors=True)
+    shutil.rmtree(edition.out / "_modules", ignore_errors=True)
+    doctrees = BUILD / ("doctrees" if edition.language == "en" else f"doctrees-{edition.language}")
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "1", "--keep-going",
-           "-d", str(BUILD / "doctrees"), str(STAGE), str(OUT)]
+           "-d", str(doctrees), str(edition.stage), str(edition.out)]
     if strict:
         cmd.insert(4, "-W")
-    subprocess.run(cmd, check=True, cwd=BUILD)
+    env = {**os.environ, "D2LMINI_SITE_LANGUAGE": edition.language}
+    subprocess.run(cmd, check=True, cwd=BUILD, env=env)
+
+
+def build(edition, strict):
+    """Stage and build one edition; returns (notebooks, solutions collapsed)."""
+    notebooks, collapsed = stage(edition)
+    mathjax(edition)
+    try:
+        sphinx(edition, strict)
+    except subprocess.CalledProcessError as err:
+        sys.exit(f"sphinx-build ({edition.language}) failed (exit status {err.returncode})")
+    for src in notebooks:  # the download link serves the notebook as committed, not the staged copy
+        shutil.copyfile(src, edition.out / "_sources" / src.name)
+    return notebooks, collapsed
 
 
 def main(argv=None):
+    try:
+        build_site(argv)
+    except KeyboardInterrupt:
+        sys.stderr.write("make html: interrupted; run it again to finish (what was built is reused)\n")
+        raise SystemExit(130) from None
+
+
+def build_site(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strict", action="store_true", help="turn Sphinx warnings into errors")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    notebooks, collapsed = stage()
-    mathjax()
-    try:
-        sphinx(args.strict)
-    except subprocess.CalledProcessError as err:
-        sys.exit(f"sphinx-build failed (exit status {err.returncode})")
-    for src in notebooks:  # the download link serves the notebook as committed, not the staged copy
-        shutil.copyfile(src, OUT / "_sources" / src.name)
+    notebooks, collapsed = build(ENGLISH, args.strict)
+    chinese, _ = build(CHINESE, args.strict)
+    notebooks += chinese
     pages = [p for p in OUT.rglob("*.html") if p.relative_to(OUT).parts[0] != "_static"]
     sources = sum(p.relative_to(OUT).parts[0] == "_modules" for p in pages)
     print(f"website: {len(pages)} pages ({len(notebooks)} notebooks, {sources} of source code, "
