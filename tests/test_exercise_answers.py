@@ -2,7 +2,7 @@
 
 For each lesson with a table, the instructor notebook runs once, top to bottom, in a fresh kernel (one
 thread, D2LMINI_DATA as set). Then, for each case, the solution cell's code is replaced by the case's
-source and the whole test cell runs, hidden tests included: a PASS case must pass and print "ok"; any
+source and the whole test cell runs, hidden tests included: a PASS case must pass and print "ok" last; any
 other case must fail with a message containing the case's expected text. After each case the original
 solution cell runs again, so the next case starts from the instructor's state. Last, each question's
 untouched student-edition stub (its names unbound first) must fail its test cell: a test that passes with
@@ -15,6 +15,7 @@ import ast
 import importlib.util
 import os
 import queue
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -132,8 +133,8 @@ def check_case(kernel: Kernel, nb, case: Case, k: int) -> list[str]:
         last = printed.strip().splitlines()[-1:] or [""]
         if error is not None:
             problems.append(f"{name}: should pass, fails with {error}")
-        elif not last[0].startswith("ok"):
-            problems.append(f"{name}: passes but its last printed line is {last[0]!r}, not 'ok...'")
+        elif not re.search(r"\bok\b", last[0]):
+            problems.append(f"{name}: passes but its last printed line is {last[0]!r}, without 'ok'")
     elif error is None:
         problems.append(f"{name}: should fail with {case.message!r}, passes")
     elif case.message not in error:
