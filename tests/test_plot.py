@@ -55,3 +55,9 @@ def test_importing_d2lmini_changes_no_global_matplotlib_state():
             "assert raw() == before\n"
             "assert 'matplotlib.pyplot' not in sys.modules and 'IPython' not in sys.modules\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_main_job_imports_matplotlib_only_to_draw():
+    code = "import sys, d2lmini.cli; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
