@@ -65,7 +65,7 @@ CASES = [
          "do the shapes you combine line up", "keepdim forgotten"),
     Case("nb01-ex1-solution", stable("    O = O.float()\n    e = torch.exp(O - O.amax(dim=dim, keepdim=True))\n"
                                      "    return e / e.sum(dim=dim, keepdim=True)\n"),
-         "hidden case (float64 input)", "casts to float32"),
+         "a float64 input gives", "casts to float32"),
     Case("nb01-ex1-solution", stable("    return torch.softmax(O, dim=dim)\n"), "torch.softmax is not allowed",
          "forbidden shortcut"),
     Case("nb01-ex1-solution", stable("    return O.softmax(dim)\n"), "torch.Tensor.softmax is not allowed",
