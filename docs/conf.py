@@ -119,6 +119,18 @@ def _notebook_links(app, pagename, templatename, context, doctree):
     context["body"] = body[:end + 5] + links + body[end + 5:] if end >= 0 else links + body
 
 
+def _chinese_search():
+    """Sphinx 9.0's Chinese search names its stemmer ChineseStemmer but ships the English one: a JS error."""
+    from sphinx.search.zh import SearchChinese
+
+    class ChineseSearchWithEnglishStemmer(SearchChinese):
+        language_name = "English"  # window.Stemmer = EnglishStemmer, the stemmer the page really has
+
+    return ChineseSearchWithEnglishStemmer
+
+
 def setup(app):
+    if CHINESE:
+        app.add_search_language(_chinese_search())
     app.connect("autodoc-process-docstring", _escape_bars)
     app.connect("html-page-context", _notebook_links)

@@ -110,9 +110,9 @@ def test_page(name, page, recorder, site, site_url):
         elif fragment and target.endswith(".html") and fragment not in ids:
             problems.append(f"link to {href}: no element with id {fragment!r}")
 
-    stem = Path(name).stem
-    if stem in NOTEBOOKS:
-        problems += _notebook_page_problems(page, stem, url)
+    source = ROOT / "notebooks" / Path(name).with_suffix(".ipynb")  # zh/03_x.html: notebooks/zh/03_x.ipynb
+    if Path(name).stem in NOTEBOOKS and source.exists():
+        problems += _notebook_page_problems(page, source, url)
 
     page.wait_for_load_state("networkidle")
     problems += [f"console error: {e}" for e in recorder.console_errors]
@@ -122,24 +122,25 @@ def test_page(name, page, recorder, site, site_url):
     assert not problems, f"{name}:\n  " + "\n  ".join(problems)
 
 
-def _notebook_page_problems(page, stem, url):
-    hrefs = page.evaluate(LINKS)
+def _notebook_page_problems(page, source, url):
+    hrefs, stem = page.evaluate(LINKS), source.stem
+    committed = source.relative_to(ROOT)
     download = urljoin(url, f"_sources/{stem}.ipynb")
     if download not in hrefs:
         return [f"no download link to {download}"]
     served = page.request.get(download)
     if not served.ok:
         return [f"download link {download}: HTTP {served.status}"]
-    if json.loads(served.text()) != json.loads(NOTEBOOKS[stem].read_text()):
+    if json.loads(served.text()) != json.loads(source.read_text(encoding="utf-8")):
         # make html copies each notebook there as it is: a difference means the site is older
-        return [f"the site's copy of notebooks/{stem}.ipynb differs from it: run `make html` (make test-browser does)"]
+        return [f"the site's copy of {committed} differs from it: run `make html` (make test-browser does)"]
     problems = []
     colab = "https://colab.research.google.com/github/"
-    if not any(h.startswith(colab) and h.endswith(f"/notebooks/{stem}.ipynb") for h in hrefs):
+    if not any(h.startswith(colab) and h.endswith(f"/{committed}") for h in hrefs):
         problems.append("no 'open in Colab' link to this notebook")
 
-    # every figure the committed notebook holds is on the page (notebook 08: its static fallbacks)
-    cells = json.loads(NOTEBOOKS[stem].read_text())["cells"]
+    # every figure the committed notebook holds is on the page (notebook 11: its static fallbacks)
+    cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
     figures = sum("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
     shown = page.locator(".cell_output img").count()
     if shown != figures:
@@ -173,6 +174,28 @@ def test_search_finds_the_theory_notebook(page, recorder, site_url):
     _open(page, f"{site_url}/search.html?q=softmax")
     results = page.locator("#search-results a[href*='01_softmax_theory']")
     results.first.wait_for(state="attached")
+    assert not recorder.outside and not recorder.page_errors and not recorder.console_errors
+
+
+@pytest.mark.skipif(not PAGES, reason="no site in build/html: run `make html`")
+@pytest.mark.parametrize(("query", "lesson"), [("交叉熵", "01_softmax_theory"),
+                                               ("标签平滑", "09_training_optimization")])
+def test_chinese_search_finds_chinese_words(query, lesson, page, recorder, site_url):
+    _open(page, f"{site_url}/zh/search.html?q={query}")
+    page.locator(f"#search-results a[href*='{lesson}']").first.wait_for(state="attached")
+    assert not recorder.outside and not recorder.page_errors and not recorder.console_errors
+
+
+@pytest.mark.skipif(not PAGES, reason="no site in build/html: run `make html`")
+def test_language_switch_leads_to_the_same_page_both_ways(page, recorder, site_url):
+    _open(page, f"{site_url}/03_softmax_scratch.html")
+    page.locator("p.language-switch a", has_text="中文").click()
+    page.wait_for_url(f"{site_url}/zh/03_softmax_scratch.html")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator("h1").first.text_content().startswith("03.")
+    page.locator("p.language-switch a", has_text="English").click()
+    page.wait_for_url(f"{site_url}/03_softmax_scratch.html")
+    assert page.locator("html").get_attribute("lang") == "en"
     assert not recorder.outside and not recorder.page_errors and not recorder.console_errors
 
 
