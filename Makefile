@@ -10,7 +10,7 @@ SHARED_DATA := $(wildcard ../shared/data)
 export D2LMINI_DATA ?= $(if $(SHARED_DATA),$(abspath $(SHARED_DATA)),)
 -include local.mk  # untracked machine-specific settings, e.g. export OMP_NUM_THREADS=1
 
-.PHONY: zh zh-update setup train test lint unit nbval lab bench execute html clean student grade solutions classroom-test classroom-answers test-browser
+.PHONY: zh zh-update setup train test lint unit nbval lab bench execute html clean student grade solutions classroom-test classroom-answers test-browser hub hub-deps class-load
 
 setup: $(STAMP)
 
@@ -62,7 +62,7 @@ $(DOCS_STAMP): $(STAMP) docs/constraints.txt
 html: $(DOCS_STAMP)  ## the website in build/html: Sphinx + MyST-NB pages of the committed notebooks, offline
 	$(BIN)/python docs/build.py
 
-test-browser: html  ## the site and JupyterLab (notebooks 08, 03) in headless Chromium (apt-get install chromium)
+test-browser: html hub-deps  ## the site, JupyterLab and the course hub in headless Chromium (apt-get install chromium)
 	D2LMINI_BROWSER_TESTS=1 $(BIN)/python -m pytest tests/browser -q -rs -p no:cacheprovider --durations=5
 
 # The classroom edition (nbgrader; see TEACHING.md). One folder per student: SUBMISSIONS/<student>/<notebook>.ipynb
@@ -90,3 +90,32 @@ classroom-answers: setup  ## every wrong-answer table (tests/exercise_answers) a
 
 clean:
 	rm -rf build runs .pytest_cache
+
+# The course hub (classroom/hub/, TEACHING.md): JupyterHub + nbgrader for a class on this machine, run as root.
+HUB_DIR ?= build/hub
+HUB_URL ?= http://127.0.0.1:8000
+HUB_TEACHER ?= $(or $(SUDO_USER),teacher)
+HUB_STAMP := classroom/hub/node_modules/.installed
+
+hub-deps: $(HUB_STAMP)  ## what the hub needs: jupyterhub + idle culler (PyPI), configurable-http-proxy (npm ci)
+
+$(HUB_STAMP): $(STAMP) pyproject.toml classroom/hub/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Node.js and npm (apt-get) for the hub's proxy"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+		else echo "the hub's proxy needs Node.js 20+ and npm: apt-get install nodejs npm"; exit 1; fi; }
+	$(BIN)/python -m pip install --quiet -e '.[hub]'
+	cd classroom/hub && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+hub: hub-deps  ## the course hub at HUB_URL (sudo make hub): teacher HUB_TEACHER, state in HUB_DIR
+	@test "$$(id -u)" = 0 || { echo "make hub creates accounts and runs servers as them: run it as root (sudo make hub)"; exit 2; }
+	D2LMINI_HUB_DIR="$(abspath $(HUB_DIR))" $(BIN)/python classroom/hub/setup_course.py init --teacher "$(HUB_TEACHER)"
+	@echo "add students with: sudo $(BIN)/python classroom/hub/setup_course.py add-user NAME; open $(HUB_URL)"
+	cd "$(HUB_DIR)" && D2LMINI_HUB_DIR="$(abspath $(HUB_DIR))" D2LMINI_HUB_URL="$(HUB_URL)" \
+		$(abspath $(BIN))/jupyterhub -f "$(abspath classroom/hub/jupyterhub_config.py)"
+
+STUDENTS ?= 6
+LESSONS ?=
+class-load: setup  ## a lab on this machine: STUDENTS kernels at once on each lesson (LESSONS="03 07"); build/class-load.md
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/class_load.py --students $(STUDENTS) $(if $(LESSONS),--lessons $(LESSONS))
