@@ -99,7 +99,7 @@ CASES = [
     Case("nb02-ex2-solution", plan(
         "    if drop_last:\n        return n // batch_size, batch_size\n"
         "    k = (n + batch_size - 1) // batch_size\n    return k, n - (k - 1) * batch_size\n"),
-        "hidden case (fewer examples than one batch, drop_last=True)", "no batches, yet a last size"),
+        "drop_last=True (no batch at all)", "no batches, yet a last size"),
     Case("nb02-ex2-solution", plan(
         "    sizes = [len(b[0]) for b in torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(n)),"
         " batch_size, drop_last=drop_last)]\n    return len(sizes), sizes[-1] if sizes else 0\n"),
