@@ -158,9 +158,10 @@ def _finite(params):
 def train_epoch(net, train_iter, loss, updater, device=None, *, check_every=None):
     """One pass over the data; returns (mean training loss, training accuracy).
 
-    A non-finite loss stops at once with FloatingPointError before its step (the weights stay finite); so does a
-    step that makes the weights non-finite. On a GPU the checks run every check_every batches (default 8), with
-    a copy of the weights at each check to restore; on a CPU every batch is checked and nothing is copied.
+    A non-finite loss stops at once with FloatingPointError before its step; weights a step made non-finite
+    show in the next batch's loss, and after the last batch the weights themselves are checked. On a GPU the
+    checks run every check_every batches (default 8), with a copy of the weights at each check to restore; on
+    a CPU every batch is checked and nothing is copied.
     """
     device = torch.device(device) if device is not None else model_device(net)
     check_every = check_every or (1 if device.type == "cpu" else 8)
@@ -175,9 +176,12 @@ def train_epoch(net, train_iter, loss, updater, device=None, *, check_every=None
         mean_l = loss(y_hat, y).mean()
         checked = i % check_every == 0
         if checked and not torch.isfinite(mean_l):  # known before the step
-            if snapshot is not None and not _finite(params):
+            if _finite(params):
+                raise _diverged(f"the training loss became {mean_l.item()} (the step was not taken)",
+                                f"batch {i + 1}")
+            if snapshot is not None:
                 _restore(params, snapshot)
-            raise _diverged(f"the training loss became {mean_l.item()} (the step was not taken)", f"batch {i + 1}")
+            raise _diverged("a step made the weights NaN or infinite", f"the batches before batch {i + 1}")
         if checked and snapshot is not None:
             snapshot = _snapshot(params)
         if isinstance(updater, torch.optim.Optimizer):
@@ -187,8 +191,6 @@ def train_epoch(net, train_iter, loss, updater, device=None, *, check_every=None
         else:
             mean_l.backward()
             updater()
-        if check_every == 1 and not _finite(params):
-            raise _diverged("the step made the weights NaN or infinite", f"batch {i + 1}")
         loss_sum += mean_l.detach() * y.numel()
         correct += (y_hat.detach().argmax(dim=1) == y).sum()
         n += y.numel()
