@@ -137,7 +137,7 @@ def test_full_softmax_at_5000_classes():
     full, sampled = rows["full softmax"], rows["sampled softmax (K=100)"]
     se = (full[0] * (1 - full[0]) / 1000) ** 0.5
     assert abs(sampled[3]) < se and 0 < sampled[4] < 0.05  # within noise of the full softmax
-    assert 5 < full[-1] / sampled[-1] < 8  # "a sixth of its CPU time"
+    assert full[-1] > 3 * sampled[-1]  # "a fraction of its CPU time"
     assert round(se, 3) == 0.014
     for name in ["adaptive softmax", "two-level softmax", "negative sampling (K=20)"]:
         assert rows[name][3] < -3 * se  # "these gaps are real"
