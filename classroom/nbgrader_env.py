@@ -69,13 +69,17 @@ class HideHiddenTests(Preprocessor):
         return cell, resources
 
 
-class _QuietChecksums(logging.Filter):
-    """Drops nbgrader's "checksum ... has changed!": every honest test cell with hidden tests trips it.
+class _QuietNoise(logging.Filter):
+    """Drops warnings every honest submission triggers, so that the log shows only what needs a look.
 
-    The grader compares each test cell with the student edition itself and reports real edits."""
+    nbgrader's "checksum ... has changed!" comes for every test cell with hidden tests (the grader compares
+    each test cell with the student edition itself and reports real edits); nbconvert's "Alternative text is
+    missing" for every figure in the feedback page."""
 
     def filter(self, record):
-        return not (record.getMessage().startswith("Attribute 'checksum'") and "has changed" in record.getMessage())
+        text = record.getMessage()
+        return not ((text.startswith("Attribute 'checksum'") and "has changed" in text)
+                    or text.startswith("Alternative text is missing"))
 
 
 def make_course(root: Path, notebooks: list[Path]) -> list[str]:
@@ -110,7 +114,7 @@ def task_logger(name: str) -> tuple[logging.Logger, io.StringIO]:
     logger = logging.getLogger(f"classroom.{name}.{os.getpid()}")
     logger.handlers[:] = [logging.StreamHandler(buffer)]
     logger.handlers[0].setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
-    logger.filters[:] = [_QuietChecksums()]
+    logger.filters[:] = [_QuietNoise()]
     logger.setLevel(logging.INFO)
     logger.propagate = False
     return logger, buffer
