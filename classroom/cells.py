@@ -99,7 +99,7 @@ def estimated_seconds(path: Path) -> float:
     return sum(map(cell_seconds, nb.cells)) or path.stat().st_size / 1e4
 
 
-def cell_timeout(path: Path, factor: float = 5, floor: float = 60, ceiling: float = 600) -> int:
+def cell_timeout(path: Path, factor: float = 4, floor: float = 60, ceiling: float = 300) -> int:
     """The per-cell time limit for grading a lesson: `factor` times its slowest recorded cell, in [floor, ceiling]."""
     nb = nbformat.read(path, as_version=4)
     slowest = max((cell_seconds(c) for c in nb.cells), default=0.0)

@@ -55,7 +55,7 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("submissions", type=Path, help="folder: <student>/<notebook>.ipynb")
             p.add_argument("--jobs", type=int, default=2, help="notebooks graded at the same time")
             p.add_argument("--timeout", type=int, default=None,
-                           help="seconds a cell may run (default: 5 times the lesson's slowest cell, 60-600 s)")
+                           help="seconds a cell may run (default: 4 times the lesson's slowest cell, 60-300 s)")
         if name == "course":
             p.add_argument("dest", type=Path, help="the course folder to create")
         elif name == "questions":

@@ -12,8 +12,8 @@ c.CourseDirectory.course_id = "d2lmini"
 # kernel with the Python that runs nbgrader, so run nbgrader from the project's environment.
 
 # A notebook trains small models: 10-40 s on one core. Ten minutes per cell is a generous limit for
-# nbgrader run by hand; `course.py grade` sets its own per lesson (5 times the lesson's slowest cell,
-# 60-600 s) and runs the kernels over ipc. A cell that runs longer is interrupted: its tests score 0.
+# nbgrader run by hand; `course.py grade` sets its own per lesson (4 times the lesson's slowest cell,
+# 60-300 s) and runs the kernels over ipc. A cell that runs longer is interrupted: its tests score 0.
 c.ExecutePreprocessor.timeout = 600
 
 # Students never see the hidden tests: generate_assignment removes them and autograde restores them

@@ -135,7 +135,7 @@ def test_feedback_names_exercises_and_wraps_lines():
 def test_cell_timeout_is_a_few_times_the_slowest_cell():
     assert cells.cell_timeout(FIXTURE) == 60  # the fixture's cells take milliseconds: the floor
     slowest = max(cells.cell_seconds(c) for c in read(ROOT / "notebooks" / "03_softmax_scratch.ipynb").cells)
-    assert cells.cell_timeout(ROOT / "notebooks" / "03_softmax_scratch.ipynb") == int(min(600, max(60, 5 * slowest)))
+    assert cells.cell_timeout(ROOT / "notebooks" / "03_softmax_scratch.ipynb") == int(min(300, max(60, 4 * slowest)))
 
 
 def test_kernels_talk_over_ipc(tmp_path):
