@@ -36,7 +36,7 @@ STUDENT_TEXT = {"expect": (1,), "check_close": (2, "what"), "forbidden": ("reaso
 MARKER = re.compile(r"^\s*(### (BEGIN|END) (SOLUTION|HIDDEN TESTS)|=== (BEGIN|END) MARK SCHEME ===)\s*$")
 FENCE = re.compile(r"^\s*(```|~~~|\$\$\s*$)")
 COMMENT = re.compile(r"^(\s*)# (.*)$")
-CODE_OR_MATH = re.compile(r"```.*?```|`[^`\n]+`|\$\$.*?\$\$|\$[^$\n]+\$", re.S)
+CODE_OR_MATH = re.compile(r"```.*?```|`[^`]+`|\$\$.*?\$\$|\$[^$]+\$", re.S)  # spans may wrap a line
 
 
 def english_notebooks():
