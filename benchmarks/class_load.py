@@ -207,7 +207,8 @@ def main() -> None:
         broken = f" ({one['error']})" if one["error"] else ""
         if broken:
             print(f"  {nb.name} did not run cleanly{broken}; measured anyway", flush=True)
-        row = f"| {nb.stem}{broken} | {one['seconds']:.0f} s | {one['peak_anon'] / GB:.2f} GB | {one['peak_pss'] / GB:.2f} GB |"
+        row = (f"| {nb.stem}{broken} | {one['seconds']:.0f} s | {one['peak_anon'] / GB:.2f} GB |"
+               f" {one['peak_pss'] / GB:.2f} GB |")
         print(f"  {one['seconds']:.0f} s, peak anonymous {one['peak_anon'] / GB:.2f} GB, "
               f"peak PSS {one['peak_pss'] / GB:.2f} GB", flush=True)
         notes.append(f"- {nb.stem}: " + ("; ".join(biggest_cells(one["cells"])) or "no cell adds over 50 MB"))

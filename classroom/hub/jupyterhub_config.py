@@ -61,7 +61,8 @@ from jupyterhub.auth import PAMAuthenticator  # noqa: E402
 def course_groups(name):
     """The JupyterHub groups of a Unix user: formgrade-<course> for teachers, nbgrader-<course> for students."""
     groups = []
-    for unix_group, hub_group in ((TEACHERS_GROUP, f"formgrade-{COURSE_ID}"), (STUDENTS_GROUP, f"nbgrader-{COURSE_ID}")):
+    roles = ((TEACHERS_GROUP, f"formgrade-{COURSE_ID}"), (STUDENTS_GROUP, f"nbgrader-{COURSE_ID}"))
+    for unix_group, hub_group in roles:
         try:
             if name in grp.getgrnam(unix_group).gr_mem:
                 groups.append(hub_group)
@@ -92,7 +93,8 @@ c.Authenticator.username_pattern = r"^[a-z_][a-z0-9_-]{0,31}$"  # a valid Unix u
 #     with the local-process spawner the OAuth names must be Unix accounts: subclass
 #     `LocalGenericOAuthenticator` and set c.LocalAuthenticator.create_system_users = True.
 # - A learning-management system (Moodle, Canvas, Blackboard) over LTI 1.3:
-#     pip install jupyterhub-ltiauthenticator; c.JupyterHub.authenticator_class = "ltiauthenticator.lti13.authenticator.LTI13Authenticator"
+#     pip install jupyterhub-ltiauthenticator
+#     c.JupyterHub.authenticator_class = "ltiauthenticator.lti13.authenticator.LTI13Authenticator"
 #     and the LMS's client id, issuer and key-set URL; the LMS course roles can fill the groups.
 # - LDAP / Active Directory: pip install jupyterhub-ldapauthenticator;
 #     c.JupyterHub.authenticator_class = "ldapauthenticator.LDAPAuthenticator"; c.LDAPAuthenticator.server_address = ...
