@@ -387,7 +387,7 @@ def fixture_run(tmp_path_factory):
 
 def test_fixture_student_edition_has_no_solutions(fixture_run):
     tmp, _ = fixture_run
-    assert sorted(p.name for p in (tmp / "student").iterdir()) == [FIXTURE.name]
+    assert sorted(p.name for p in (tmp / "student").iterdir()) == [".d2lmini-output", FIXTURE.name]
     assert student_edition_problems(FIXTURE, tmp / "student" / FIXTURE.name) == []
 
 
