@@ -29,7 +29,10 @@ def check_nonnegative_int(value, name, upper=None):
 
 
 def check_positive_number(value, name):
-    """value as a positive finite float (a temperature, a learning rate)."""
+    """value as a positive finite float (a temperature, a learning rate); a one-element real tensor counts."""
+    if isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_complex() \
+            and value.dtype != torch.bool:
+        value = value.item()
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (math.isfinite(value) and value > 0):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
     return float(value)

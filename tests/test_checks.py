@@ -160,3 +160,10 @@ def test_the_uint8_loader_serves_bit_identical_batches(data_root, normalize):
         assert Xa.dtype == torch.float32 and torch.equal(Xa, Xb) and torch.equal(ya, yb)
     assert torch.equal(train_iter.X, X) and train_iter.dataset[7][0].shape == (1, 28, 28)
     assert torch.equal(train_iter.dataset[7][0], X[7])
+
+
+def test_a_temperature_may_be_a_one_element_tensor_as_temperature_scaling_returns_it():
+    logits, y = torch.randn(6, 3, generator=torch.Generator().manual_seed(0)), torch.tensor([0, 1, 2, 0, 1, 2])
+    assert metrics.nll(logits, y, temperature=torch.tensor(0.8)) == pytest.approx(metrics.nll(logits, y, 0.8))
+    with pytest.raises(ValueError, match="temperature must be a positive finite"):
+        metrics.nll(logits, y, temperature=torch.tensor([0.8, 0.9]))
