@@ -10,7 +10,7 @@ SHARED_DATA := $(wildcard ../shared/data)
 export D2LMINI_DATA ?= $(if $(SHARED_DATA),$(abspath $(SHARED_DATA)),)
 -include local.mk  # untracked machine-specific settings, e.g. export OMP_NUM_THREADS=1
 
-.PHONY: zh zh-update setup train test lint unit nbval lab bench execute html clean student grade solutions classroom-test classroom-answers test-browser hub hub-deps class-load
+.PHONY: student-zh zh zh-update setup train test lint unit nbval lab bench execute html clean student grade solutions classroom-test classroom-answers test-browser hub hub-deps class-load
 
 setup: $(STAMP)
 
@@ -74,6 +74,9 @@ CLASSROOM_NOTEBOOKS ?= notebooks
 
 student: setup  ## the student edition: solutions replaced by stubs, hidden tests removed, outputs cleared
 	$(BIN)/python classroom/course.py student --notebooks "$(CLASSROOM_NOTEBOOKS)" --out "$(STUDENT)"
+
+student-zh: setup  ## the Chinese student edition in build/student-zh/ (from notebooks/zh; grading is the same)
+	$(BIN)/python classroom/course.py student --notebooks notebooks/zh --out build/student-zh
 
 solutions: setup  ## per lesson, the exercises with their solutions (HTML and notebook) in build/solutions
 	$(BIN)/python classroom/course.py solutions --notebooks "$(CLASSROOM_NOTEBOOKS)" --out "$(SOLUTIONS)"

@@ -484,7 +484,7 @@ def series_grades(student_edition, tmp_path_factory):
     student, _ = student_edition
     tmp = tmp_path_factory.mktemp("grading")
     subs = tmp / "submissions"
-    for name in ("untouched", "one_wrong"):
+    for name in ("untouched", "one_wrong", "untouched_zh", "one_wrong_zh"):
         (subs / name).mkdir(parents=True)
     timed = [nb for nb in NOTEBOOKS if sum(map(cells.cell_seconds, read(nb).cells)) > 0] or NOTEBOOKS
     shortest = min(timed, key=cells.estimated_seconds)
@@ -492,6 +492,14 @@ def series_grades(student_edition, tmp_path_factory):
     nb = read(shortest)
     broken = break_one_answer(nb)
     nbformat.write(nb, subs / "one_wrong" / shortest.name)
+    # the Chinese edition of the same lesson: its own student edition, the same wrong answer
+    chinese = ROOT / "notebooks" / "zh" / shortest.name
+    course_py("student", "--notebooks", chinese, "--out", tmp / "student-zh")
+    assert student_edition_problems(chinese, tmp / "student-zh" / shortest.name) == []
+    nbformat.write(read(tmp / "student-zh" / shortest.name), subs / "untouched_zh" / shortest.name)
+    nb_zh = read(chinese)
+    assert break_one_answer(nb_zh) == broken
+    nbformat.write(nb_zh, subs / "one_wrong_zh" / shortest.name)
     seconds = make("grade", f"SUBMISSIONS={subs}", f"GRADES={tmp / 'grades'}", timeout=1200)
     print(f"\nmake grade (2 notebooks of {shortest.stem}): {seconds:.1f} s")
     return tmp / "grades", broken, shortest
@@ -519,10 +527,20 @@ def test_series_solutions_pass_and_a_wrong_answer_loses_exactly_its_points(serie
 
 
 @series
+def test_series_a_chinese_submission_scores_as_the_english_one(series_grades):
+    grades, _, shortest = series_grades
+    scores = read_scores(grades)
+    for english in ("untouched", "one_wrong"):
+        same = {g: (row["score"], row["max_score"]) for g, row in scores[english, shortest.stem].items()}
+        chinese = {g: (row["score"], row["max_score"]) for g, row in scores[f"{english}_zh", shortest.stem].items()}
+        assert chinese == same and same
+
+
+@series
 def test_series_feedback_shows_no_hidden_tests(series_grades):
     grades, _, shortest = series_grades
     pages = sorted((grades / "feedback").glob("*/*.html"))
-    assert len(pages) == 2
+    assert len(pages) == 4
     assert [p for page in pages for p in feedback_problems(shortest, page)] == []
 
 
