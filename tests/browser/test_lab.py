@@ -218,3 +218,21 @@ def test_live_training_plot_updates_one_output_in_place(page, lab, recorder):
     assert max_imgs == 1, f"the live plot showed {max_imgs} figures at once: it should redraw one output in place"
     assert drawings >= 2, f"the live plot was drawn {drawings} time(s): it did not update during training"
     assert_clean(recorder)
+
+
+def test_a_chinese_notebook_opens_and_its_first_cells_run(page, lab, recorder):
+    panel = open_notebook(page, lab, "zh/01_softmax_theory.ipynb")
+    prose = " ".join(panel.locator(".jp-MarkdownOutput").all_text_contents())
+    assert "交叉熵" in prose and "先修内容" in prose, "the Chinese prose is not rendered"
+    panel.locator(".jp-Cell").first.click()  # command mode on the first cell; Shift+Enter runs and moves on
+    for _ in range(40):
+        page.keyboard.press("Shift+Enter")
+        ran = [c for c in panel.evaluate(CELL_STATE) if re.fullmatch(r"\[\d+\]:", c["prompt"].strip())]
+        if len(ran) >= 3:
+            break
+    wait_idle(page)
+    cells = panel.evaluate(CELL_STATE)
+    ran = [c for c in cells if re.fullmatch(r"\[\d+\]:", c["prompt"].strip())]
+    assert len(ran) >= 3, f"only {len(ran)} code cells ran: {[c['prompt'] for c in cells[:6]]}"
+    assert not [c["errors"] for c in cells if c["errors"]], "a Chinese notebook's first cells wrote to stderr"
+    assert_clean(recorder)
