@@ -361,7 +361,6 @@ class TensorLoader:
         if norm is not False and X.dtype != torch.uint8:
             raise ValueError(f"norm applies to uint8 images only, got dtype {X.dtype}")
         self.images, self.y, self.batch_size, self.shuffle, self.norm = X, y, batch_size, shuffle, norm
-        self.dataset = _FloatImages(self)
         self.sampler = EpochPermutation(len(X), seed)
         self.generator = self.sampler.generator
 
@@ -371,6 +370,11 @@ class TensorLoader:
             return images
         X = images.float().div_(255)
         return X if self.norm is None else X.sub_(self.norm[0]).div_(self.norm[1])
+
+    @property
+    def dataset(self):
+        """The examples one at a time, as a Dataset (made on access: held, it would tie the loader in a cycle)."""
+        return _FloatImages(self)
 
     @property
     def X(self):

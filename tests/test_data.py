@@ -161,3 +161,18 @@ def test_tensor_loader_checks_lengths_and_serves_the_tail():
         data.TensorLoader(X, y[:9], 4)
     loader = data.TensorLoader(X, y, 4)
     assert [len(b) for b, _ in loader] == [4, 4, 2] and len(loader) == 3
+
+
+def test_a_tensor_loader_is_freed_as_soon_as_it_is_dropped():
+    import gc
+    import weakref
+    loader = data.TensorLoader(torch.zeros(8, 1, 28, 28, dtype=torch.uint8), torch.zeros(8, dtype=torch.long), 4,
+                               norm=None)
+    assert len(loader.dataset) == 8
+    ref = weakref.ref(loader)
+    gc.disable()  # no reference cycle: its images go at once, not at the next full collection
+    try:
+        del loader
+        assert ref() is None
+    finally:
+        gc.enable()
