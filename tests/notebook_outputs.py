@@ -47,3 +47,21 @@ def value(number, cell_id, label):
     at = output.find(label)
     assert at >= 0, f"lesson {number} cell {cell_id} no longer prints {label!r}"
     return numbers(output[at + len(label):])[0]
+
+
+def summary_table(number, cell_id):
+    """Rows of a printed summarize() table: {setting: (mean, std, gap or None, verdict or None)} in percent."""
+    rows = {}
+    for line in text(number, cell_id).splitlines():
+        m = re.match(r"^(.*?)\s+(-?\d+\.\d+) ± (\d+\.\d+)(?:\s+([-+]\d+\.\d+)\s+(.*))?$", line)
+        if m and not line.startswith("setting"):
+            name, mean, std, gap, verdict = m.groups()
+            rows.setdefault(name.strip(), (float(mean), float(std), gap and float(gap), verdict and verdict.strip()))
+    return rows
+
+
+def quoted(number, prose_id, output_ids, *strings):
+    """Each string appears in the prose cell and in one of the output cells."""
+    for s in strings:
+        assert s in prose(number, prose_id), f"prose {prose_id} no longer quotes {s!r}"
+        assert any(s in text(number, o) for o in output_ids), f"{s!r} is no longer printed by {output_ids}"

@@ -2,27 +2,20 @@
 import re
 
 import pytest
-from notebook_outputs import lesson, numbers, prose, text, value
+from notebook_outputs import lesson, numbers, prose, summary_table, text, value
+from notebook_outputs import quoted as check_quoted
 
 NB = "10"
 
 
 def table(cell_id, nb=NB):
-    """Rows of a summarize() table: {setting: (mean, std, gap or None, verdict or None)} in percent."""
-    rows = {}
-    for line in text(nb, cell_id).splitlines():
-        m = re.match(r"^(.*?)\s+(-?\d+\.\d+) ± (\d+\.\d+)(?:\s+([-+]\d+\.\d+)\s+(.*))?$", line)
-        if m and not line.startswith("setting"):
-            name, mean, std, gap, verdict = m.groups()
-            rows.setdefault(name.strip(), (float(mean), float(std), gap and float(gap), verdict and verdict.strip()))
-    return rows
+    """Rows of one of the lesson's summary tables."""
+    return summary_table(nb, cell_id)
 
 
 def quoted(prose_id, output_ids, *strings):
-    """Each string appears in the prose cell and in one of the output cells."""
-    for s in strings:
-        assert s in prose(NB, prose_id), f"prose {prose_id} no longer quotes {s!r}"
-        assert any(s in text(NB, o) for o in output_ids), f"{s!r} is no longer printed by {output_ids}"
+    """Each string is quoted by the prose cell and printed by one of the output cells."""
+    check_quoted(NB, prose_id, output_ids, *strings)
 
 
 def markdown_starting(start, nb=NB):
