@@ -64,8 +64,8 @@ class Kernel:
         from jupyter_client.manager import KernelManager
         self.sockets = tempfile.mkdtemp(prefix="d2la-", dir="/tmp" if os.path.isdir("/tmp") else None)
         self.km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(self.sockets, "k"))
-        env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="Agg",
-                   PYDEVD_DISABLE_FILE_VALIDATION="1")
+        env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
+        env.pop("MPLBACKEND", None)  # the kernel's own inline backend, as under nbval (lesson 11 checks its displays)
         self.km.start_kernel(cwd=str(cwd), env=env, extra_arguments=["--HistoryManager.hist_file=:memory:"])
         self.kc = self.km.client()
         self.kc.start_channels()
