@@ -126,8 +126,15 @@ def exercise_problems(path):
             lines = [line for line in cell.source.strip().split("\n") if line.strip()]
             if not lines or not re.match(r"""print\(.*\bok\b""", lines[-1].strip()):
                 problems.append(f"{gid(cell)}: the test cell's last line must print 'ok...', not {lines[-1:]!r}")
-    intro = next((c.source for c in nb.cells
-                  if c.cell_type == "markdown" and re.search(r"^## Exercises", c.source, re.M)), "")
+    start = next((i for i, c in enumerate(nb.cells)
+                  if c.cell_type == "markdown" and re.search(r"^## Exercises", c.source, re.M)), len(nb.cells))
+    intro = ""  # the heading's cell and the Markdown right after it, up to the first exercise
+    for cell in nb.cells[start:]:
+        if cell.cell_type != "markdown":
+            break
+        intro += "\n" + cell.source.split("**Exercise")[0]
+        if "**Exercise" in cell.source:
+            break
     if not re.search(r"more cases", intro, re.I):
         problems.append("the Exercises introduction must say that grading runs more cases than the visible test")
     return problems
