@@ -19,8 +19,8 @@ SITE = ROOT / "build" / "html"
 
 pytestmark = pytest.mark.usefixtures("chromium_path")
 
-PAGES = sorted(str(p.relative_to(SITE)) for p in SITE.rglob("*.html")
-               if p.relative_to(SITE).parts[0] not in ("_static", "_sources", "_images")) if SITE.is_dir() else []
+PAGES = sorted(str(p.relative_to(SITE)) for p in SITE.rglob("*.html")  # both languages: zh/ holds the Chinese site
+               if not {"_static", "_sources", "_images"} & set(p.relative_to(SITE).parts)) if SITE.is_dir() else []
 NOTEBOOKS = {p.stem: p for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
 
 WAIT_FOR_MATHJAX = """async () => {
