@@ -1,10 +1,15 @@
-"""Figures: a live training plot, image grids and training curves, all as PNG."""
+"""Figures: a live training plot, image grids and training curves, all as PNG, readable without colour."""
 import io
 
 import numpy as np
 
 __all__ = ["in_notebook", "Animator", "animate_training", "show_images", "plot_history",
-           "plot_confusion_matrix", "plot_reliability"]
+           "plot_confusion_matrix", "plot_reliability", "COLORS", "LINE_STYLES"]
+
+# Okabe and Ito's palette, told apart with every common colour-vision deficiency: blue, orange, bluish green,
+# reddish purple, vermillion, sky blue, yellow, black. Lines also differ by marker and dash (LINE_STYLES).
+COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
+LINE_STYLES = ("o-", "s--", "^-.", "D:", "v-", "P--", "X-.", "*:")
 
 
 def in_notebook():
@@ -26,7 +31,7 @@ class Animator:
     """Plots data in animation: one figure redrawn in place through a display handle."""
 
     def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None, xscale="linear",
-                 yscale="linear", fmts=("-", "m--", "g-.", "r:"), figsize=(4.5, 3), live=None):
+                 yscale="linear", fmts=LINE_STYLES, figsize=(4.5, 3), live=None):
         from matplotlib.figure import Figure  # matplotlib is imported when a figure is drawn, not with d2lmini
         self.fig = Figure(figsize=figsize, dpi=90, layout="constrained")
         self.axes = self.fig.add_subplot()
@@ -57,8 +62,8 @@ class Animator:
     def draw(self):
         """Redraw the lines on the figure and return it."""
         self.axes.cla()
-        for x, y, fmt in zip(self.X or [], self.Y or [], self.fmts * 4):
-            self.axes.plot(x, y, fmt)
+        for i, (x, y) in enumerate(zip(self.X or [], self.Y or [])):
+            self.axes.plot(x, y, self.fmts[i % len(self.fmts)], color=COLORS[i % len(COLORS)], markersize=4)
         self.axes.set(**{k: v for k, v in self.axes_style.items() if v is not None})
         if self.legend:
             self.axes.legend(self.legend)
@@ -130,10 +135,10 @@ def plot_history(history, title=None, eval_label="test acc"):
     history = _as_history(history)
     epochs = range(1, history.epochs + 1)
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
-    ax_loss.plot(epochs, history.train_loss, "o-", label="train loss")
+    ax_loss.plot(epochs, history.train_loss, LINE_STYLES[0], color=COLORS[0], label="train loss")
     ax_loss.set(xlabel="epoch", ylabel="cross-entropy", title="loss")
-    ax_acc.plot(epochs, history.train_acc, "o-", label="train acc")
-    ax_acc.plot(epochs, history.eval_acc, "s--", label=eval_label)
+    ax_acc.plot(epochs, history.train_acc, LINE_STYLES[0], color=COLORS[0], label="train acc")
+    ax_acc.plot(epochs, history.eval_acc, LINE_STYLES[1], color=COLORS[1], label=eval_label)
     ax_acc.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)
@@ -152,7 +157,13 @@ def _new_axes(ax, figsize):
     return fig, ax
 
 
-def plot_confusion_matrix(cm, labels=None, *, title="confusion matrix", cmap="Blues", ax=None):
+def _text_color_on(image, value):
+    """Black or white, whichever reads better on the colour `image` gives `value`."""
+    r, g, b, _ = image.cmap(image.norm(value))
+    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
+
+
+def plot_confusion_matrix(cm, labels=None, *, title="confusion matrix", cmap="viridis", ax=None):
     """A heat map of a confusion matrix (rows: true class, columns: predicted) with the counts written in."""
     cm = _to_numpy(cm)
     n = cm.shape[0]
@@ -160,11 +171,9 @@ def plot_confusion_matrix(cm, labels=None, *, title="confusion matrix", cmap="Bl
     fig, ax = _new_axes(ax, (0.55 * n + 2.2, 0.5 * n + 1.6))
     image = ax.imshow(cm, cmap=cmap)
     fig.colorbar(image, ax=ax, shrink=0.8, label="examples")
-    threshold = (cm.max() + cm.min()) / 2
     for i in range(n):
         for j in range(n):
-            ax.text(j, i, f"{cm[i, j]:g}", ha="center", va="center", fontsize=7,
-                    color="white" if cm[i, j] > threshold else "black")
+            ax.text(j, i, f"{cm[i, j]:g}", ha="center", va="center", fontsize=7, color=_text_color_on(image, cm[i, j]))
     ax.set_xticks(range(n), labels, rotation=45, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(n), labels)
     ax.set(xlabel="predicted class", ylabel="true class", title=title)
@@ -178,10 +187,10 @@ def plot_reliability(bins, *, title="reliability diagram", ax=None):
     full = counts > 0
     left, width = edges[:-1][full], np.diff(edges)[full]
     fig, ax = _new_axes(ax, (4, 4))
-    ax.bar(left, acc[full], width=width, align="edge", color="tab:blue", alpha=0.8, edgecolor="black",
+    ax.bar(left, acc[full], width=width, align="edge", color=COLORS[0], alpha=0.8, edgecolor="black",
            linewidth=0.5, label="accuracy")
-    ax.bar(left, conf[full] - acc[full], bottom=acc[full], width=width, align="edge", facecolor=(1, 0, 0, 0.15),
-           edgecolor="tab:red", hatch="//", linewidth=0.8, label="gap to mean confidence")
+    ax.bar(left, conf[full] - acc[full], bottom=acc[full], width=width, align="edge", facecolor="none",
+           edgecolor=COLORS[4], hatch="//", linewidth=0.8, label="gap to mean confidence")
     ax.plot([0, 1], [0, 1], "k--", linewidth=1, label="perfect calibration")
     ece = float(np.sum(counts[full] / counts.sum() * np.abs(acc[full] - conf[full])))
     ax.text(0.04, 0.93, f"ECE = {ece:.4f}", transform=ax.transAxes, fontsize=9,
