@@ -97,6 +97,11 @@ def has_comments_to_translate(cell):
     return cell["cell_type"] == "code" and "nbgrader" not in cell.get("metadata", {})
 
 
+def figure_description(cell):
+    """The text alternative of the figure a code cell shows (metadata.d2lmini.alt), or None."""
+    return cell.get("metadata", {}).get("d2lmini", {}).get("alt")
+
+
 def messages(nb):
     """(cell id, cell index, English text) of every message of a notebook, in order."""
     found = []
@@ -105,6 +110,8 @@ def messages(nb):
             found += [(cell.get("id"), index, p) for p in paragraphs(source(cell)) if translatable(p)]
         elif has_comments_to_translate(cell):
             found += [(cell.get("id"), index, text) for *_, text in comment_runs(source(cell)) if translatable(text)]
+        if figure_description(cell):
+            found.append((cell.get("id"), index, figure_description(cell)))
     return found
 
 
@@ -221,6 +228,8 @@ def translate(nb, catalog, name):
             cell["source"] = "\n\n".join(parts)
         elif has_comments_to_translate(cell):
             cell["source"] = translate_comments(source(cell), catalog)
+        if figure_description(cell):
+            cell["metadata"]["d2lmini"]["alt"] = lookup(catalog, figure_description(cell)) or figure_description(cell)
     zh["metadata"]["d2lmini"] = {"language": LOCALE, "english": f"../{name}"}
     return zh
 
@@ -262,6 +271,13 @@ def code_without_comments(code):
         return [line for line in code.split("\n") if not COMMENT.match(line) and line.strip()]
 
 
+def metadata_beyond_prose(cell):
+    """A cell's metadata without its figure description (the one metadata text that is translated)."""
+    metadata = copy.deepcopy(cell.get("metadata", {}))
+    metadata.get("d2lmini", {}).pop("alt", None)
+    return metadata
+
+
 def drift(english, chinese):
     """How a Chinese notebook differs from its English source beyond prose and comments ([] when in step)."""
     problems = []
@@ -269,7 +285,7 @@ def drift(english, chinese):
         return ["the cells differ in number, kind or order"]
     for index, (en, zh) in enumerate(zip(english["cells"], chinese["cells"], strict=True)):
         where = f"cell {index} (id {en.get('id')})"
-        if en.get("metadata") != zh.get("metadata"):
+        if metadata_beyond_prose(en) != metadata_beyond_prose(zh):
             problems.append(f"{where}: metadata differ")
         if en["cell_type"] != "code":
             continue

@@ -96,7 +96,8 @@ def _lesson(tmp_path, monkeypatch):
     nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
         {"cell_type": "markdown", "id": "m1", "metadata": {},
          "source": "# 99. A lesson\n\nThe softmax turns $o$ into probabilities.\n\n```python\nx = 1\n```"},
-        {"cell_type": "code", "id": "c1", "metadata": {}, "execution_count": 1, "outputs": [],
+        {"cell_type": "code", "id": "c1", "metadata": {"d2lmini": {"alt": "Bars of three probabilities."}},
+         "execution_count": 1, "outputs": [],
          "source": "# the logits of three examples\nO = 1  # trailing comments stay"}]}
     path = tmp_path / "notebooks" / "99_lesson.ipynb"
     path.write_text(json.dumps(nb))
@@ -117,8 +118,9 @@ def test_update_build_check_round_trip_and_an_english_edit_turns_fuzzy(tmp_path,
     i18n.update()
     assert [m.id for m in i18n.read_catalog(i18n.GRADING) if m.id] == ["wrong {x}", "write it yourself"]
     assert [m.id for m in i18n.read_catalog(path) if m.id] == [
-        "# 99. A lesson", "The softmax turns $o$ into probabilities.", "the logits of three examples"]
-    assert len(i18n.catalog_problems(path)) == 3
+        "# 99. A lesson", "The softmax turns $o$ into probabilities.", "the logits of three examples",
+        "Bars of three probabilities."]
+    assert len(i18n.catalog_problems(path)) == 4
     _translate_all(path)
     i18n.build()
     assert i18n.check() == []
@@ -126,6 +128,7 @@ def test_update_build_check_round_trip_and_an_english_edit_turns_fuzzy(tmp_path,
     assert zh["cells"][0]["source"].startswith("# 99. 一课\n\n中文：The softmax") and "```python\nx = 1\n```" in \
         zh["cells"][0]["source"]
     assert zh["cells"][1]["source"] == "# 中文：the logits of three examples\nO = 1  # trailing comments stay"
+    assert zh["cells"][1]["metadata"] == {"d2lmini": {"alt": "中文：Bars of three probabilities."}}
 
     nb = json.loads(path.read_text())
     nb["cells"][0]["source"] = nb["cells"][0]["source"].replace("probabilities", "probabilities that sum to 1")
@@ -148,7 +151,8 @@ def test_a_chinese_notebook_whose_code_or_outputs_differ_is_reported(tmp_path, m
     chinese = json.loads(target.read_text(encoding="utf-8"))
     for change, expected in [(lambda c: c.update(source=c["source"].replace("O = 1", "O = 2")), "the code differs"),
                              (lambda c: c.update(outputs=[{"output_type": "stream", "name": "stdout", "text": "1"}]),
-                              "the outputs differ")]:
+                              "the outputs differ"),
+                             (lambda c: c["metadata"].update(tags=["hide-input"]), "metadata differ")]:
         edited = copy.deepcopy(chinese)
         change(edited["cells"][1])
         target.write_text(json.dumps(edited, ensure_ascii=False))
