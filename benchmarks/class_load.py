@@ -72,7 +72,7 @@ def run_student(notebook: Path, report: Path, timeout: int) -> None:
     from nbclient import NotebookClient
 
     nb = nbformat.read(notebook, as_version=4)
-    km = KernelManager(kernel_name="python3", transport="ipc")
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(report.parent / "k"))  # sockets by the report
     client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": "."}}, allow_errors=True)
     state = {"pid": None, "peak_anon": 0, "peak_pss": 0, "peak_rss": 0, "cell_peak": 0, "stop": False}
