@@ -10,7 +10,7 @@ SHARED_DATA := $(wildcard ../shared/data)
 export D2LMINI_DATA ?= $(if $(SHARED_DATA),$(abspath $(SHARED_DATA)),)
 -include local.mk  # untracked machine-specific settings, e.g. export OMP_NUM_THREADS=1
 
-.PHONY: student-zh zh zh-update setup train test lint unit nbval lab bench execute html clean student grade solutions classroom-test classroom-answers test-browser hub hub-deps class-load
+.PHONY: axe-deps student-zh zh zh-update setup train test lint unit nbval lab bench execute html clean student grade solutions classroom-test classroom-answers test-browser hub hub-deps class-load
 
 setup: $(STAMP)
 
@@ -18,6 +18,11 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[notebooks,test]'
+	# the JupyterLab extension (figure descriptions as alt text): an editable install skips pyproject's
+	# data-files, so link the folder where `jupyter lab` looks (a wheel installs a copy there itself)
+	mkdir -p $(VENV)/share/jupyter/labextensions/@d2lmini
+	rm -rf $(VENV)/share/jupyter/labextensions/@d2lmini/figure-alt
+	ln -s $(abspath d2lmini/labextension) $(VENV)/share/jupyter/labextensions/@d2lmini/figure-alt
 	touch $(STAMP)
 
 train: setup  ## the main job; pass options with ARGS="--dataset mnist --epochs 5"
@@ -62,8 +67,17 @@ $(DOCS_STAMP): $(STAMP) docs/constraints.txt
 html: $(DOCS_STAMP)  ## the website in build/html: Sphinx + MyST-NB pages of the committed notebooks, offline
 	$(BIN)/python docs/build.py
 
-test-browser: html hub-deps  ## the site, JupyterLab and the course hub in headless Chromium (apt-get install chromium)
+test-browser: html hub-deps axe-deps  ## the site, JupyterLab and the course hub in headless Chromium (apt-get install chromium)
 	D2LMINI_BROWSER_TESTS=1 $(BIN)/python -m pytest tests/browser -q -rs -p no:cacheprovider --durations=5
+
+AXE_STAMP := tests/browser/node_modules/.installed
+
+axe-deps: $(AXE_STAMP)  ## axe-core (npm ci, pinned by tests/browser/package-lock.json): the accessibility checks of the browser tests
+
+$(AXE_STAMP): tests/browser/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "the accessibility checks need Node.js and npm: apt-get install nodejs npm"; exit 1; }
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # The classroom edition (nbgrader; see TEACHING.md). One folder per student: SUBMISSIONS/<student>/<notebook>.ipynb
 STUDENT ?= build/student

@@ -144,6 +144,58 @@ def page(request, context):
     _screenshot_on_failure(request, page)
 
 
+# ---------------------------------------------------------------- accessibility (axe-core)
+
+AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0 and 2.1, levels A and AA: what the ADA Title II rule and EN 301 549 require
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+RUN_AXE = """async ([context, tags]) => {
+    const result = await axe.run(context || document, {runOnly: {type: 'tag', values: tags},
+                                                       resultTypes: ['violations']});
+    return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+        targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+        summary: (v.nodes[0] && v.nodes[0].failureSummary || '').split('\\n').slice(0, 3).join(' ')}));
+}"""
+
+
+def axe_violations(page, include=None, exclude=None):
+    """axe-core's WCAG 2.1 A/AA violations on the page (or inside the `include` selectors), as dicts.
+
+    Each violation: rule id, impact, help text, number of elements, the first three targets and the first
+    element's failure summary. axe.min.js comes from tests/browser/node_modules (`make axe-deps`), never a CDN.
+    """
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `make axe-deps` (npm ci in tests/browser)")
+    if not page.evaluate("() => typeof window.axe === 'object' && !!window.axe.run"):
+        page.add_script_tag(path=str(AXE_JS))
+    context = None
+    if include or exclude:
+        context = {"include": _selectors(include) or ["html"], "exclude": _selectors(exclude)}
+    return page.evaluate(RUN_AXE, [context, AXE_TAGS])
+
+
+def _selectors(sel):
+    return [sel] if isinstance(sel, str) else list(sel or [])
+
+
+def format_violations(violations):
+    """One readable line per violation, for an assertion message."""
+    return "\n  ".join(f"{v['id']} ({v['impact']}, {v['count']} element(s)): {v['help']}; "
+                       f"e.g. {', '.join(v['targets'])}; {v['summary']}" for v in violations)
+
+
+axe_violations.format = format_violations  # so the `axe` fixture alone gives a test both
+
+
+@pytest.fixture
+def axe():
+    """`axe(page, include=None, exclude=None)`: the WCAG 2.1 A/AA violations (see axe_violations)."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `make axe-deps` (npm ci in tests/browser)")
+    return axe_violations
+
+
 def pytest_configure(config):
     config._browser_shots = []
     if os.environ.get("D2LMINI_BROWSER_TESTS") and SHOTS.is_dir():
