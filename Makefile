@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml
 	# the JupyterLab extension (figure descriptions as alt text): an editable install skips pyproject's
 	# data-files, so link the folder where `jupyter lab` looks (a wheel installs a copy there itself)
 	mkdir -p $(VENV)/share/jupyter/labextensions/@d2lmini
-	rm -rf $(VENV)/share/jupyter/labextensions/@d2lmini/figure-alt
-	ln -s $(abspath d2lmini/labextension) $(VENV)/share/jupyter/labextensions/@d2lmini/figure-alt
+	rm -rf $(VENV)/share/jupyter/labextensions/@d2lmini/a11y
+	ln -s $(abspath d2lmini/labextension) $(VENV)/share/jupyter/labextensions/@d2lmini/a11y
 	touch $(STAMP)
 
 train: setup  ## the main job; pass options with ARGS="--dataset mnist --epochs 5"
