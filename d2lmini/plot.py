@@ -173,7 +173,7 @@ def plot_confusion_matrix(cm, labels=None, *, title="confusion matrix", cmap="vi
     fig.colorbar(image, ax=ax, shrink=0.8, label="examples")
     for i in range(n):
         for j in range(n):
-            ax.text(j, i, f"{cm[i, j]:g}", ha="center", va="center", fontsize=7, color=_text_color_on(image, cm[i, j]))
+            ax.text(j, i, f"{cm[i, j]:g}", ha="center", va="center", fontsize=8, color=_text_color_on(image, cm[i, j]))
     ax.set_xticks(range(n), labels, rotation=45, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(n), labels)
     ax.set(xlabel="predicted class", ylabel="true class", title=title)
