@@ -260,7 +260,7 @@ def lab(chromium_path, tmp_path_factory):
     """
     base = tmp_path_factory.mktemp("lab")
     scratch = base / "notebooks"
-    shutil.copytree(ROOT / "notebooks", scratch, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "runs"))
+    shutil.copytree(ROOT / "notebooks", scratch, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "runs", "kernel-ipc-*"))
     settings = base / "settings"
     for rel, text in LAB_SETTINGS.items():
         (settings / rel).parent.mkdir(parents=True, exist_ok=True)

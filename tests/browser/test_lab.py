@@ -4,11 +4,15 @@ A real `jupyter lab` (127.0.0.1, random token) serves a scratch copy of notebook
 its notebook in a fresh workspace, clears every output, runs all cells from the Run menu, and checks
 what the page shows. JupyterLab may keep off-screen cells out of the layout, so text is read as
 textContent. Cells are found by what their code does, not by their position or exact wording.
+Notebook 11 runs once for the module; its tests share that page in file order (accessibility checks on the
+fresh run first, then the keyboard, then the mouse).
 """
 import json
 import re
 import secrets
 import time
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -98,11 +102,12 @@ def code_cell(page, panel, source_pattern, has=None):
 
 
 def output_state(cell):
-    """(stdout text, [img src]) of the Output widget in a cell."""
+    """(result text, [img src]) of a widget cell: its status line (and any text in its Output), the figures."""
     return cell.evaluate("""cell => {
         const out = cell.querySelector('.widget-output');
-        if (!out) return ['', []];
-        return [[...out.querySelectorAll('""" + STDOUT + """')].map(e => e.textContent).join(''),
+        const status = [...cell.querySelectorAll('.d2lmini-status')].map(e => e.textContent).join('');
+        if (!out) return [status, []];
+        return [status + [...out.querySelectorAll('""" + STDOUT + """')].map(e => e.textContent).join(''),
                 [...out.querySelectorAll('img')].map(i => i.src)];
     }""")
 
@@ -145,9 +150,210 @@ def button_cell(page, panel, label):
     return cell, cell.locator("button.widget-button", has_text=text)
 
 
-def test_widgets_notebook_runs_and_its_widgets_respond(page, lab, recorder):
+# ---------------------------------------------------------------- notebook 11, run once for the module
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "build" / "browser-failures"
+
+
+class _Problems:
+    """Console errors, uncaught exceptions and requests outside 127.0.0.1 of the shared page."""
+
+    def __init__(self, context):
+        self.console_errors, self.page_errors, self.outside = [], [], []
+
+        def route(route):
+            host = urlsplit(route.request.url).hostname
+            if urlsplit(route.request.url).scheme in ("http", "https", "ws", "wss") and host not in (
+                    "127.0.0.1", "localhost"):
+                self.outside.append(route.request.url)
+                return route.abort()
+            return route.continue_()
+
+        context.route("**/*", route)
+
+    def watch(self, page):
+        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
+        page.on("pageerror", lambda err: self.page_errors.append(str(err)))
+
+
+@pytest.fixture(scope="module")
+def run11(browser, lab):
+    """(page, notebook panel, problems): notebook 11 opened in JupyterLab, its outputs cleared, run all."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(WIDGET_TIMEOUT_MS)
+    problems = _Problems(context)
+    page = context.new_page()
+    problems.watch(page)
     panel = open_notebook(page, lab, "11_interactive.ipynb")
     clear_and_run_all(page, panel)
+    yield page, panel, problems
+    context.close()
+
+
+@pytest.fixture
+def nb11(request, run11):
+    yield run11
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{request.node.name}.png"
+        run11[0].screenshot(path=str(path), full_page=True, timeout=30_000)
+        getattr(request.config, "_browser_shots", []).append(path)
+
+
+def descriptions(name):
+    """{cell source's first line: its figure description} of a notebook's code cells (alt or widget_alt)."""
+    cells = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
+    found = {}
+    for cell in cells:
+        meta = cell.get("metadata", {}).get("d2lmini", {})
+        if cell["cell_type"] == "code" and (meta.get("alt") or meta.get("widget_alt")):
+            found["".join(cell["source"]).splitlines()[0]] = meta.get("alt") or meta["widget_alt"]
+    return found
+
+
+# JupyterLab 4.6's own markup inside a notebook panel that axe-core flags, measured on notebook 11. The course
+# cannot change it (it is JupyterLab's and nbgrader's, not the lesson's); a violation anywhere else fails.
+LAB_CHROME = {
+    "aria-input-field-name": (".cm-content",),  # each cell's CodeMirror editor: role=textbox without a name
+    "aria-required-children": (".jp-WindowedPanel-viewport",),  # the cell list holds cells with aria-label
+    "aria-allowed-attr": (".validate-button", ".jp-DebuggerBugButton"),  # toolbar toggles: aria-pressed
+}
+COURSE_CONTENT = [".jp-NotebookPanel .jp-Cell-outputWrapper", ".jp-NotebookPanel .jp-MarkdownOutput"]
+ALL_TARGETS = """async ([context, tags]) => (await axe.run(context, {runOnly: {type: 'tag', values: tags},
+    resultTypes: ['violations']})).violations.flatMap(v => v.nodes.map(n => [v.id, n.target.join(' ')]))"""
+
+
+def test_notebook_11_in_jupyterlab_has_no_wcag_violations_in_what_the_course_controls(nb11, axe):
+    """axe-core (WCAG 2.0/2.1 A and AA) on notebook 11 after Run All.
+
+    Strict on what the course controls: every cell's outputs (figures, widgets, status lines, text) and the
+    rendered Markdown. The rest of the notebook panel (editors, cell list, toolbar) is JupyterLab's and
+    nbgrader's markup: its violations must be the known ones of LAB_CHROME (measured with JupyterLab 4.6),
+    so a new one still fails here. The menus and side panels outside the notebook are not scanned."""
+    page, panel, _ = nb11
+    content = axe(page, include=COURSE_CONTENT)
+    assert not content, "WCAG 2.1 A/AA violations in notebook 11's outputs or prose:\n  " + axe.format(content)
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    chrome = page.evaluate(ALL_TARGETS, [{"include": [".jp-NotebookPanel"]}, tags])
+    unknown = [(rule, target) for rule, target in chrome
+               if not any(part in target for part in LAB_CHROME.get(rule, ()))]
+    assert not unknown, f"violations in the notebook panel beyond JupyterLab's known ones: {unknown[:8]}"
+
+
+def test_every_figure_in_notebook_11_has_its_cells_description_as_alt(nb11):
+    """The d2lmini lab extension copies metadata.d2lmini.alt (widget_alt for a widget's live figure) onto
+    each <img>; JupyterLab itself leaves figures without alt."""
+    page, panel, _ = nb11
+    wanted = descriptions("11_interactive.ipynb")
+    assert len(wanted) >= 6, f"only {len(wanted)} described figure cells in notebook 11"
+    seen = panel.evaluate("""p => [...p.querySelectorAll('.jp-CodeCell')].flatMap(cell =>
+        [...cell.querySelectorAll('.jp-OutputArea-output img')].map(img => [
+            (cell.querySelector('.jp-InputArea-editor') || {}).textContent || '', img.getAttribute('alt')]))""")
+    assert len(seen) >= len(wanted), f"{len(seen)} figures shown, expected at least {len(wanted)}"
+    for source, alt in seen:
+        match = [d for first, d in wanted.items() if source.startswith(first)]
+        assert match, f"a figure in a cell without a description: {source[:80]!r}"
+        assert alt == match[0], f"figure of {source[:60]!r}: alt is {alt!r}, not its cell's description"
+
+
+def focused(page):
+    """(role, accessible label) of the focused element: a slider handle is named by its aria-labelledby."""
+    return page.evaluate("""() => { const a = document.activeElement;
+        const by = a.getAttribute('aria-labelledby');
+        const name = by ? document.getElementById(by).textContent : a.textContent;
+        return [a.getAttribute('role') || a.tagName.toLowerCase(), name.trim()]; }""")
+
+
+def wait_status(cell, before, what, timeout_s=120):
+    # poll the cell's status line until its text differs from `before`
+    deadline = time.monotonic() + timeout_s
+    while True:
+        now = output_state(cell)[0]
+        if now != before:
+            return now
+        assert time.monotonic() < deadline, f"{what}: the status line did not change from {before!r}"
+        time.sleep(0.3)
+
+
+def test_notebook_11_widgets_work_from_the_keyboard(nb11):
+    """Only keys: Tab walks the controls in reading order, arrows move sliders, Enter and Space press buttons,
+    and each result appears as text in a live region (role=status) a screen reader announces.
+
+    Focus starts on each widget's first control: JupyterLab's own Tab in a code editor indents, and reaching
+    an output from the notebook is JupyterLab's keyboard model, not the lesson's."""
+    page, panel, problems = nb11
+    for name in ("temperature T", "test image", "learning rate", "epochs"):
+        assert panel.get_by_role("slider", name=name).count() == 1, f"no slider named {name!r}"
+    assert panel.get_by_role("status").count() == 3, "each demo needs one status line (role=status)"
+
+    # (a) the temperature: arrow keys move the slider; the readout and the status line follow
+    temp_cell = code_cell(page, panel, r"FloatLogSlider\(value=1\.0", has=".widget-slider")
+    handle = temp_cell.get_by_role("slider", name="temperature T")
+    handle.focus()
+    before = output_state(temp_cell)[0]
+    assert "T =  1.00" in before, before
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    after = wait_status(temp_cell, before, "ArrowRight on the temperature slider")
+    assert re.search(r"T = +1\.\d\d: top class 'shirt'", after) and "T =  1.00" not in after, after
+    assert handle.get_attribute("aria-valuetext") == temp_cell.locator(".widget-readout").text_content().strip()
+    settle(page, temp_cell)
+
+    # (b) the browser: Tab order previous, next, next mistake, the slider; then keys only
+    browser_cell, prev_button = button_cell(page, panel, "previous")
+    prev_button.focus()
+    order = [focused(page)]
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        order.append(focused(page))
+    assert order == [["button", "previous"], ["button", "next"], ["button", "next mistake"],
+                     ["slider", "test image"]], f"Tab order in the image browser: {order}"
+    before = output_state(browser_cell)[0]
+    assert before.startswith("test image 0,"), before
+    page.keyboard.press("ArrowRight")  # on the slider: image 1
+    before = wait_status(browser_cell, before, "ArrowRight on the image slider")
+    assert before.startswith("test image 1,"), before
+    settle(page, browser_cell)
+    page.keyboard.press("Shift+Tab")
+    assert focused(page) == ["button", "next mistake"]
+    page.keyboard.press("Space")
+    after = wait_status(browser_cell, before, "Space on 'next mistake'")
+    assert after.endswith("WRONG"), f"'next mistake' should show a mistake: {after!r}"
+    settle(page, browser_cell)
+    page.keyboard.press("Shift+Tab")
+    assert focused(page) == ["button", "next"]
+    page.keyboard.press("Enter")
+    again = wait_status(browser_cell, after, "Enter on 'next'")
+    assert int(re.match(r"test image (\d+)", again)[1]) == int(re.match(r"test image (\d+)", after)[1]) + 1, again
+    settle(page, browser_cell)
+
+    # (c) training: learning rate, epochs, Train, Forget runs in reading order; 1 epoch, Enter trains
+    train_cell = code_cell(page, panel, r"lr_widget = ", has="button.widget-button")
+    train_cell.get_by_role("slider", name="learning rate").focus()
+    order = [focused(page)]
+    while order[-1] != ["button", "Forget runs"] and len(order) < 8:
+        page.keyboard.press("Tab")
+        order.append(focused(page))
+    controls = [o for o in order if o[0] in ("slider", "button")]
+    assert controls == [["slider", "learning rate"], ["slider", "epochs"], ["button", "Train"],
+                        ["button", "Forget runs"]], f"Tab order of the training controls: {order}"
+    train_cell.get_by_role("slider", name="epochs").focus()
+    page.keyboard.press("ArrowLeft")  # 2 epochs -> 1
+    train_cell.get_by_role("button", name="Train").focus()
+    before = output_state(train_cell)[0]
+    page.keyboard.press("Enter")
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while "lr 0.1, 1 epochs: final test accuracy" not in output_state(train_cell)[0]:
+        assert time.monotonic() < deadline, f"Enter on Train: status {output_state(train_cell)[0]!r} (was {before!r})"
+        time.sleep(1)
+    settle(page, train_cell)
+    assert not problems.page_errors and not problems.outside, (problems.page_errors[:3], problems.outside[:3])
+
+
+def test_widgets_notebook_runs_and_its_widgets_respond(nb11):
+    page, panel, recorder = nb11
     text = panel.evaluate("p => p.textContent")
     assert "Error displaying widget" not in text
     views = panel.locator(WIDGET_VIEW)
