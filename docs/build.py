@@ -1,7 +1,8 @@
 """Build the d2lmini website: `make html` runs this (python docs/build.py).
 
 1. Stage docs/ and copies of notebooks/ into build/site-src/ (the repository is never written).
-   In the copies, nbgrader solution cells and model answers are collapsed behind "Show solution".
+   In the copies, nbgrader solution cells and model answers are collapsed behind "Show solution", and each
+   figure's description (cell metadata d2lmini.alt) becomes its image's alt text (MyST-NB's mystnb.image.alt).
 2. Put MathJax 3 (npm package `mathjax`, pinned below) into the staged _static/, so that the site
    needs no CDN: it is fetched once from the npm registry into build/cache/ and checked by its hash.
 3. Run Sphinx (MyST-NB renders the committed outputs, nothing is executed) into build/html/, and make
@@ -98,6 +99,27 @@ def collapse_solutions(nb):
     return count
 
 
+def figure_alt(cell):
+    """The description of the figure a code cell shows (cell metadata d2lmini.alt), or None."""
+    alt = cell.get("metadata", {}).get("d2lmini", {}).get("alt")
+    return alt.strip() if isinstance(alt, str) and alt.strip() else None
+
+
+def describe_figures(nb):
+    """Give each described cell's images their alt text on the site; returns the number of cells.
+
+    MyST-NB 1.4 reads an image's alt only from the cell-level option mystnb.image.alt (it ignores the
+    output's metadata), so the staged copy carries the description there too.
+    """
+    count = 0
+    for cell in nb["cells"]:
+        alt = figure_alt(cell) if cell["cell_type"] == "code" else None
+        if alt:
+            cell["metadata"].setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
+            count += 1
+    return count
+
+
 def read_notebook(path):
     """A notebook file as a dict; a file that is not one ends the build with one line naming it."""
     try:
@@ -173,6 +195,7 @@ def stage(edition):
     for src in notebooks:
         nb = read_notebook(src)
         collapsed += collapse_solutions(nb)
+        describe_figures(nb)
         dst = edition.stage / src.name
         write_if_changed(dst, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
         wanted.add(dst)

@@ -39,11 +39,16 @@ suppress_warnings = ["mystnb.unknown_mime_type"]
 
 # MathJax 3 served from the site itself (docs/build.py copies it from the npm package `mathjax`).
 mathjax_path = "mathjax/tex-chtml.js"
-mathjax3_config = {"options": {"enableMenu": True}}
+# Assistive MathML (MathJax's a11y/assistive-mml, inside tex-chtml.js): each formula carries a hidden <math>
+# copy that screen readers read; the visual glyphs are aria-hidden. On by default, set here so a reader's
+# menu settings or a MathJax upgrade cannot silently turn it off.
+mathjax3_config = {"options": {"enableMenu": True, "enableAssistiveMml": True,
+                               "menuOptions": {"settings": {"assistiveMml": True}}}}
 
 html_theme = "sphinx_book_theme"
 html_title = "d2lmini: softmax regression from first principles"
 html_static_path = ["_static"]
+templates_path = ["_templates"]  # search-button-field.html (a theme component): the search button named by its text
 html_css_files = ["d2lmini.css"]
 html_last_updated_fmt = None
 html_show_sourcelink = True
@@ -99,11 +104,17 @@ def _language_switch(pagename):
     return LANGUAGE_SWITCH.format(lang="zh-CN", href=f"{up}zh/{pagename}.html", label="中文")
 
 
+# MyST-NB names every hide-input toggle "Toggle hidden content" while it shows "Show solution": a screen
+# reader user who says "click Show solution" finds nothing (WCAG 2.5.3). Without the label, its name is its text.
+_TOGGLE_LABEL = '<summary aria-label="Toggle hidden content">'
+
+
 def _notebook_links(app, pagename, templatename, context, doctree):
     # A visible "download / open in Colab" line under each notebook page's title (the theme's header
     # buttons offer the same, inside drop-down menus).
     if "body" not in context:
         return
+    context["body"] = context["body"].replace(_TOGGLE_LABEL, "<summary>")
     switch = _language_switch(pagename)
     if context.get("page_source_suffix") != ".ipynb":
         context["body"] = switch + context["body"]

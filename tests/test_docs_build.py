@@ -1,4 +1,5 @@
-"""docs/build.py (make html): a broken notebook, a damaged MathJax cache and Ctrl-C each end in one line."""
+"""docs/build.py (make html): a broken notebook, a damaged MathJax cache and Ctrl-C each end in one line;
+figure descriptions reach MyST-NB's image alt option."""
 import importlib.util
 import tarfile
 from pathlib import Path
@@ -45,3 +46,16 @@ def test_ctrl_c_is_one_line(monkeypatch, capsys):
         build.main([])
     assert stop.value.code == 130 and capsys.readouterr().err == \
         "make html: interrupted; run it again to finish (what was built is reused)\n"
+
+
+def test_each_figure_description_becomes_the_alt_of_its_cells_images():
+    described = {"cell_type": "code", "source": "plt.plot(x)", "outputs": [],
+                 "metadata": {"d2lmini": {"alt": " Loss per epoch: it falls. ", "skill": "x"},
+                              "mystnb": {"image": {"width": "80%"}}}}
+    plain = {"cell_type": "code", "source": "1", "outputs": [], "metadata": {"d2lmini": {"alt": "  "}}}
+    prose = {"cell_type": "markdown", "source": "text", "metadata": {"d2lmini": {"alt": "not a figure"}}}
+    nb = {"cells": [described, plain, prose]}
+    assert build.describe_figures(nb) == 1
+    assert described["metadata"]["mystnb"]["image"] == {"width": "80%", "alt": "Loss per epoch: it falls."}
+    assert described["metadata"]["d2lmini"]["skill"] == "x"  # the rest of the metadata stays
+    assert "mystnb" not in plain["metadata"] and "mystnb" not in prose["metadata"]

@@ -150,21 +150,19 @@ AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.mi
 # WCAG 2.0 and 2.1, levels A and AA: what the ADA Title II rule and EN 301 549 require
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-RUN_AXE = """async ([context, tags]) => {
-    const result = await axe.run(context || document, {runOnly: {type: 'tag', values: tags},
-                                                       resultTypes: ['violations']});
-    return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
-        targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
-        summary: (v.nodes[0] && v.nodes[0].failureSummary || '').split('\\n').slice(0, 3).join(' ')}));
+# started without waiting, so that several tabs can run axe at once; AXE_RESULT awaits it
+START_AXE = """([context, tags]) => {
+    window.__d2lminiAxe = axe.run(context || document, {runOnly: {type: 'tag', values: tags},
+                                                        resultTypes: ['violations']})
+        .then(result => result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            count: v.nodes.length, targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+            summary: (v.nodes[0] && v.nodes[0].failureSummary || '').split('\\n').slice(0, 3).join(' ')})));
 }"""
+AXE_RESULT = """() => window.__d2lminiAxe"""
 
 
-def axe_violations(page, include=None, exclude=None):
-    """axe-core's WCAG 2.1 A/AA violations on the page (or inside the `include` selectors), as dicts.
-
-    Each violation: rule id, impact, help text, number of elements, the first three targets and the first
-    element's failure summary. axe.min.js comes from tests/browser/node_modules (`make axe-deps`), never a CDN.
-    """
+def start_axe(page, include=None, exclude=None):
+    """Inject axe.min.js (from tests/browser/node_modules, `make axe-deps`; never a CDN) and start a run."""
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} is missing: run `make axe-deps` (npm ci in tests/browser)")
     if not page.evaluate("() => typeof window.axe === 'object' && !!window.axe.run"):
@@ -172,7 +170,22 @@ def axe_violations(page, include=None, exclude=None):
     context = None
     if include or exclude:
         context = {"include": _selectors(include) or ["html"], "exclude": _selectors(exclude)}
-    return page.evaluate(RUN_AXE, [context, AXE_TAGS])
+    page.evaluate(START_AXE, [context, AXE_TAGS])
+
+
+def axe_result(page):
+    """The violations of the run start_axe began on this page."""
+    return page.evaluate(AXE_RESULT)
+
+
+def axe_violations(page, include=None, exclude=None):
+    """axe-core's WCAG 2.1 A/AA violations on the page (or inside the `include` selectors), as dicts.
+
+    Each violation: rule id, impact, help text, number of elements, the first three targets and the first
+    element's failure summary.
+    """
+    start_axe(page, include, exclude)
+    return axe_result(page)
 
 
 def _selectors(sel):
@@ -185,7 +198,10 @@ def format_violations(violations):
                        f"e.g. {', '.join(v['targets'])}; {v['summary']}" for v in violations)
 
 
-axe_violations.format = format_violations  # so the `axe` fixture alone gives a test both
+# so that the `axe` fixture alone gives a test all of it: axe(page), axe.format(v), axe.start(page) + axe.result(page)
+axe_violations.format = format_violations
+axe_violations.start = start_axe
+axe_violations.result = axe_result
 
 
 @pytest.fixture
@@ -260,7 +276,8 @@ def lab(chromium_path, tmp_path_factory):
     """
     base = tmp_path_factory.mktemp("lab")
     scratch = base / "notebooks"
-    shutil.copytree(ROOT / "notebooks", scratch, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "runs", "kernel-ipc-*"))
+    shutil.copytree(ROOT / "notebooks", scratch,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "runs", "kernel-ipc-*"))
     settings = base / "settings"
     for rel, text in LAB_SETTINGS.items():
         (settings / rel).parent.mkdir(parents=True, exist_ok=True)

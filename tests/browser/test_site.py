@@ -6,9 +6,13 @@ fails, every image has loaded (naturalWidth > 0), every formula is typeset by th
 a download link serving the committed .ipynb, an "open in Colab" link, and every nbgrader solution
 collapsed behind "Show solution", every committed figure shown, no widget shown as text.
 Then: search finds the theory notebook, and a page works from file://.
+Accessibility: every content image has a real description as its alt (words, not a file name; a notebook's
+figures exactly their cells' metadata.d2lmini.alt), every formula has a MathML copy for screen readers, and
+axe-core finds no WCAG 2.1 A/AA violation on any page of either language.
 """
 import json
 import re
+import time
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -53,6 +57,42 @@ PROSE_TEXT = """() => {
 }"""
 
 LINKS = """() => [...document.querySelectorAll('a[href]')].map(a => a.href)"""
+
+# the page's own images (not the theme's logo or icons): [src, alt or null]
+CONTENT_IMAGES = """() => [...document.querySelectorAll('main img')]
+    .map(i => [i.getAttribute('src'), i.getAttribute('alt')])"""
+NOTEBOOK_FIGURES = """() => [...document.querySelectorAll('.cell_output img')].map(i => i.getAttribute('alt'))"""
+
+# what a screen reader gets for each formula: MathJax's assistive MathML, outside aria-hidden
+ASSISTIVE_MATHML = """() => [...document.querySelectorAll('mjx-container')].map(c => {
+    const mml = c.querySelector('mjx-assistive-mml math');
+    const hidden = mml && mml.closest('[aria-hidden="true"]');
+    return mml && !hidden && mml.children.length > 0 && mml.textContent.trim() ? '' :
+        (c.textContent || c.getAttribute('aria-label') || '?').slice(0, 40) || '(a formula)';
+})"""
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+FILE_NAME = re.compile(r"\.(png|jpe?g|svg|gif|webp)\b|[0-9a-f]{16,}|^[\w./-]+$", re.I)
+
+
+def alt_problem(alt, chinese):
+    """Why an image's alt text is no description ('' when it is one): empty, a file name, too short."""
+    alt = (alt or "").strip()
+    if not alt:
+        return "no alt text"
+    if FILE_NAME.search(alt):
+        return f"alt text is a file name or hash: {alt[:60]!r}"
+    if chinese and len(CJK.findall(alt)) < 10:
+        return f"alt text has under 10 Chinese characters: {alt!r}"
+    if not chinese and len(alt.split()) < 5:
+        return f"alt text has under 5 words: {alt!r}"
+    return ""
+
+
+def cell_descriptions(cells):
+    """The alt each figure of a notebook should have, in page order: its cell's metadata.d2lmini.alt."""
+    return [(c.get("metadata", {}).get("d2lmini", {}).get("alt") or "").strip()
+            for c in cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
 
 
 class Site:
@@ -99,6 +139,15 @@ def test_page(name, page, recorder, site, site_url):
 
     broken_images = page.evaluate(LOAD_ALL_IMAGES)
     problems += [f"image not loaded: {src}" for src in broken_images]
+    chinese = name.startswith("zh/")
+    for src, alt in page.evaluate(CONTENT_IMAGES):
+        why = alt_problem(alt, chinese)
+        if why:
+            problems.append(f"image {src.rsplit('/', 1)[-1][:20]}: {why}")
+    if maths:
+        unread = [t for t in page.evaluate(ASSISTIVE_MATHML) if t]
+        if unread:
+            problems.append(f"{len(unread)} of {maths} formulas without assistive MathML (e.g. {unread[0]!r})")
 
     for href in sorted(set(page.evaluate(LINKS))):
         target, fragment = urldefrag(href)
@@ -145,6 +194,10 @@ def _notebook_page_problems(page, source, url):
     shown = page.locator(".cell_output img").count()
     if shown != figures:
         problems.append(f"{figures} figures in the notebook, {shown} on the page")
+    else:  # each figure's alt is its cell's description (docs/build.py copies it into mystnb.image.alt)
+        for i, (want, got) in enumerate(zip(cell_descriptions(cells), page.evaluate(NOTEBOOK_FIGURES)), 1):
+            if (got or "").strip() != want:
+                problems.append(f"figure {i}: alt {(got or '')[:50]!r} is not its cell's description {want[:50]!r}")
 
     # widget outputs: the static fallbacks show, never a widget's text repr or an error
     widget_text = page.evaluate("""() => [...document.querySelectorAll('.cell_output pre')]
@@ -208,3 +261,28 @@ def test_a_file_copy_works_offline(page, recorder):
     assert maths > 0 and typeset == maths, f"{maths} formulas, {typeset} typeset"
     assert page.evaluate(LOAD_ALL_IMAGES) == []
     assert not recorder.outside, recorder.outside
+
+
+AXE_TABS = 4  # pages checked at once: axe's colour-contrast check takes seconds on a long notebook page
+
+
+@pytest.mark.skipif(not PAGES, reason="no site in build/html: run `make html`")
+def test_every_page_passes_axe(axe, context, site_url):
+    # One browser context; a few tabs run axe at the same time (each tab its own renderer process), formulas
+    # typeset first, since axe must judge what MathJax puts on the page.
+    tabs = [context.new_page() for _ in range(AXE_TABS)]
+    found, t0 = {}, time.monotonic()
+    for start in range(0, len(PAGES), AXE_TABS):
+        batch = list(zip(PAGES[start:start + AXE_TABS], tabs))
+        for name, tab in batch:
+            _open(tab, f"{site_url}/{name}")
+            tab.evaluate(WAIT_FOR_MATHJAX)
+            axe.start(tab)
+        for name, tab in batch:
+            violations = axe.result(tab)
+            if violations:
+                found[name] = violations
+    seconds = time.monotonic() - t0
+    print(f"axe-core on {len(PAGES)} pages, {AXE_TABS} tabs: {seconds:.0f} s")
+    assert not found, f"WCAG 2.1 A/AA violations on {len(found)} of {len(PAGES)} pages:\n" + "\n".join(
+        f"{name}:\n  {axe.format(v)}" for name, v in found.items())
