@@ -24,7 +24,7 @@ from cells import (
     questions,
     strip_region,
 )
-from nbgrader_env import generate_assignments, make_course
+from nbgrader_env import DescribeFigures, generate_assignments, make_course
 
 from d2lmini.outdir import output_folder
 
@@ -86,6 +86,7 @@ def build_solutions(notebooks: list[Path], out: Path) -> Path:
     """Per lesson, the exercises and their solutions as a notebook and an HTML page, plus index.html."""
     from nbconvert import HTMLExporter
     exporter = HTMLExporter()
+    exporter.register_preprocessor(DescribeFigures(), enabled=True)  # each figure's description as its alt
     links = []
     with output_folder(out, marker=SOLUTIONS_MARKER, inputs=_inputs(notebooks),
                        legacy=_only(".ipynb", ".html")) as staging:

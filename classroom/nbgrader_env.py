@@ -8,6 +8,7 @@ a running JupyterLab flaky.
 from __future__ import annotations
 
 import atexit
+import html
 import io
 import logging
 import os
@@ -30,13 +31,14 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 CONFIG_TEMPLATE = HERE / "nbgrader_config.py"
 COURSE_ID = "d2lmini"
 FEEDBACK_CONFIG = """
-# Added by the d2lmini classroom tools: feedback without the hidden tests (nbgrader's default shows them).
+# Added by the d2lmini classroom tools: feedback without the hidden tests (nbgrader's default shows them),
+# each figure with its cell's description as its alt text (nbconvert's template reads no alt).
 import sys  # noqa: E402
 sys.path.insert(0, {here!r})
-from nbgrader_env import HideHiddenTests  # noqa: E402
+from nbgrader_env import DescribeFigures, HideHiddenTests  # noqa: E402
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import GetGrades  # noqa: E402
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, DescribeFigures, CSSHTMLHeaderPreprocessor]
 """
 # Failures that say nothing about the submission: the kernel's transport or start-up. Retried once.
 INFRASTRUCTURE = ("Invalid Signature", "Kernel didn't respond", "Timeout waiting for kernel", "kernel died before")
@@ -69,17 +71,49 @@ class HideHiddenTests(Preprocessor):
         return cell, resources
 
 
+IMAGE_TYPES = ("image/png", "image/jpeg")
+
+
+def figure_alt(cell) -> str | None:
+    """The description of the figure a code cell shows (cell metadata d2lmini.alt), or None."""
+    alt = cell.get("metadata", {}).get("d2lmini", {}).get("alt")
+    return alt.strip() if isinstance(alt, str) and alt.strip() else None
+
+
+class DescribeFigures(Preprocessor):
+    """Each figure of a described cell becomes an HTML <img> whose alt is the cell's metadata.d2lmini.alt.
+
+    nbconvert's HTML templates take no alt text from a notebook: it writes "No description has been provided
+    for this image" and logs "Alternative text is missing". Used for the feedback pages (GenerateFeedback)
+    and the solutions pages; a figure of a cell without a description is left as it is, and still warned about.
+    """
+
+    enabled = True
+
+    def preprocess_cell(self, cell, resources, index):
+        alt = figure_alt(cell) if cell.cell_type == "code" else None
+        for output in cell.get("outputs", []) if alt else []:
+            data = output.get("data", {})
+            mime = next((m for m in IMAGE_TYPES if m in data), None)
+            if mime is None:
+                continue
+            size = "".join(f' {k}="{html.escape(str(v))}"' for k, v in output.get("metadata", {}).get(mime, {}).items()
+                           if k in ("width", "height"))
+            src = f"data:{mime};base64,{''.join(data[mime]).strip()}"
+            output["data"] = {"text/html": f'<img src="{src}" alt="{html.escape(alt, quote=True)}"{size}>'}
+        return cell, resources
+
+
 class _QuietNoise(logging.Filter):
     """Drops warnings every honest submission triggers, so that the log shows only what needs a look.
 
     nbgrader's "checksum ... has changed!" comes for every test cell with hidden tests (the grader compares
-    each test cell with the student edition itself and reports real edits); nbconvert's "Alternative text is
-    missing" for every figure in the feedback page."""
+    each test cell with the student edition itself and reports real edits). nbconvert's "Alternative text
+    is missing" stays: DescribeFigures gives every described figure its alt, so it names a figure without one."""
 
     def filter(self, record):
         text = record.getMessage()
-        return not ((text.startswith("Attribute 'checksum'") and "has changed" in text)
-                    or text.startswith("Alternative text is missing"))
+        return not (text.startswith("Attribute 'checksum'") and "has changed" in text)
 
 
 def make_course(root: Path, notebooks: list[Path]) -> list[str]:

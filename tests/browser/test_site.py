@@ -58,8 +58,9 @@ PROSE_TEXT = """() => {
 
 LINKS = """() => [...document.querySelectorAll('a[href]')].map(a => a.href)"""
 
-# the page's own images (not the theme's logo or icons): [src, alt or null]
-CONTENT_IMAGES = """() => [...document.querySelectorAll('main img')]
+# the page's own images, not the theme's (the Colab logo of the launch menu) or Sphinx's (the module index's
+# +/- togglers): [src, alt or null]
+CONTENT_IMAGES = """() => [...document.querySelectorAll('article.bd-article img:not(.toggler)')]
     .map(i => [i.getAttribute('src'), i.getAttribute('alt')])"""
 NOTEBOOK_FIGURES = """() => [...document.querySelectorAll('.cell_output img')].map(i => i.getAttribute('alt'))"""
 
