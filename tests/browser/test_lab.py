@@ -202,14 +202,15 @@ def nb11(request, run11):
         getattr(request.config, "_browser_shots", []).append(path)
 
 
-def descriptions(name):
-    """{cell source's first line: its figure description} of a notebook's code cells (alt or widget_alt)."""
-    cells = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
+def descriptions(lab, name):
+    """{cell source: its figure description} of the code cells (alt, or widget_alt for a live figure) of the
+    notebook as JupyterLab serves it (the scratch copy)."""
+    cells = json.loads((lab[2] / name).read_text(encoding="utf-8"))["cells"]
     found = {}
     for cell in cells:
         meta = cell.get("metadata", {}).get("d2lmini", {})
         if cell["cell_type"] == "code" and (meta.get("alt") or meta.get("widget_alt")):
-            found["".join(cell["source"]).splitlines()[0]] = meta.get("alt") or meta["widget_alt"]
+            found["".join(cell["source"])] = meta.get("alt") or meta["widget_alt"]
     return found
 
 
@@ -242,18 +243,18 @@ def test_notebook_11_in_jupyterlab_has_no_wcag_violations_in_what_the_course_con
     assert not unknown, f"violations in the notebook panel beyond JupyterLab's known ones: {unknown[:8]}"
 
 
-def test_every_figure_in_notebook_11_has_its_cells_description_as_alt(nb11):
+def test_every_figure_in_notebook_11_has_its_cells_description_as_alt(nb11, lab):
     """The d2lmini lab extension copies metadata.d2lmini.alt (widget_alt for a widget's live figure) onto
     each <img>; JupyterLab itself leaves figures without alt."""
     page, panel, _ = nb11
-    wanted = descriptions("11_interactive.ipynb")
+    wanted = descriptions(lab, "11_interactive.ipynb")
     assert len(wanted) >= 6, f"only {len(wanted)} described figure cells in notebook 11"
     seen = panel.evaluate("""p => [...p.querySelectorAll('.jp-CodeCell')].flatMap(cell =>
         [...cell.querySelectorAll('.jp-OutputArea-output img')].map(img => [
             (cell.querySelector('.jp-InputArea-editor') || {}).textContent || '', img.getAttribute('alt')]))""")
     assert len(seen) >= len(wanted), f"{len(seen)} figures shown, expected at least {len(wanted)}"
     for source, alt in seen:
-        match = [d for first, d in wanted.items() if source.startswith(first)]
+        match = [d for src, d in wanted.items() if source.startswith(src.splitlines()[0])]
         assert match, f"a figure in a cell without a description: {source[:80]!r}"
         assert alt == match[0], f"figure of {source[:60]!r}: alt is {alt!r}, not its cell's description"
 
@@ -411,10 +412,12 @@ def test_live_training_plot_updates_one_output_in_place(page, lab, recorder):
     panel = open_notebook(page, lab, "03_softmax_scratch.ipynb")
     live = code_cell(page, panel, r"animate_training|Animator")
     # watch the cell while it runs: how many figures at once, how many different drawings
-    live.evaluate("""cell => { const seen = window.__live = {maxImgs: 0, srcs: new Set()};
+    # and the alt each drawing has once the d2lmini lab extension has seen it (it runs after the redraw)
+    live.evaluate("""cell => { const seen = window.__live = {maxImgs: 0, srcs: new Set(), alts: []};
         const look = () => { const imgs = cell.querySelectorAll('.jp-OutputArea-output img');
             seen.maxImgs = Math.max(seen.maxImgs, imgs.length);
-            imgs.forEach(i => seen.srcs.add(i.src.length + ':' + i.src.slice(-64))); };
+            imgs.forEach(i => seen.srcs.add(i.src.length + ':' + i.src.slice(-64)));
+            setTimeout(() => imgs.forEach(i => i.isConnected && seen.alts.push(i.getAttribute('alt'))), 50); };
         new MutationObserver(look).observe(cell, {childList: true, subtree: true, attributes: true,
                                                   attributeFilter: ['src']}); }""")
     clear_and_run_all(page, panel)
@@ -423,6 +426,11 @@ def test_live_training_plot_updates_one_output_in_place(page, lab, recorder):
     assert final == 1, f"the live plot ended with {final} figures, expected exactly 1"
     assert max_imgs == 1, f"the live plot showed {max_imgs} figures at once: it should redraw one output in place"
     assert drawings >= 2, f"the live plot was drawn {drawings} time(s): it did not update during training"
+    wanted = [d for src, d in descriptions(lab, "03_softmax_scratch.ipynb").items()
+              if re.search(r"animate_training|Animator", src)]
+    if wanted:  # tests/test_figures.py asks every figure cell for a description; here: it follows each redraw
+        alts = live.evaluate("() => window.__live.alts")
+        assert alts and set(alts) == {wanted[0]}, f"the live plot's drawings had alt {set(alts)}, not its description"
     assert_clean(recorder)
 
 

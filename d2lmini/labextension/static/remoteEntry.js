@@ -113,7 +113,14 @@
     }
     // outputs drawn, replaced or updated in place (new <img> or a new src), cells scrolled into the DOM,
     // a slider moved (its readout's text, the handle's aria-valuetext)
-    var observer = new MutationObserver(schedule);
+    var observer = new MutationObserver(function (records) {
+      // typing in a cell's editor changes nothing this plugin looks at
+      var outside = records.some(function (r) {
+        var el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+        return !el || !el.closest(".jp-InputArea");
+      });
+      if (outside) schedule();
+    });
     observer.observe(panel.node, {childList: true, subtree: true, characterData: true, attributes: true,
                                   attributeFilter: ["src", "aria-valuetext"]});
     // a description added or edited: every cell's metadata, including cells added later
