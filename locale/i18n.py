@@ -97,9 +97,13 @@ def has_comments_to_translate(cell):
     return cell["cell_type"] == "code" and "nbgrader" not in cell.get("metadata", {})
 
 
-def figure_description(cell):
-    """The text alternative of the figure a code cell shows (metadata.d2lmini.alt), or None."""
-    return cell.get("metadata", {}).get("d2lmini", {}).get("alt")
+FIGURE_KEYS = ("alt", "widget_alt")  # a committed figure's description; a figure drawn only by a live widget
+
+
+def figure_descriptions(cell):
+    """(key, text) of each figure description a code cell carries in metadata.d2lmini."""
+    d2lmini = cell.get("metadata", {}).get("d2lmini", {})
+    return [(key, d2lmini[key]) for key in FIGURE_KEYS if d2lmini.get(key)]
 
 
 def messages(nb):
@@ -110,8 +114,7 @@ def messages(nb):
             found += [(cell.get("id"), index, p) for p in paragraphs(source(cell)) if translatable(p)]
         elif has_comments_to_translate(cell):
             found += [(cell.get("id"), index, text) for *_, text in comment_runs(source(cell)) if translatable(text)]
-        if figure_description(cell):
-            found.append((cell.get("id"), index, figure_description(cell)))
+        found += [(cell.get("id"), index, text) for _, text in figure_descriptions(cell)]
     return found
 
 
@@ -228,8 +231,8 @@ def translate(nb, catalog, name):
             cell["source"] = "\n\n".join(parts)
         elif has_comments_to_translate(cell):
             cell["source"] = translate_comments(source(cell), catalog)
-        if figure_description(cell):
-            cell["metadata"]["d2lmini"]["alt"] = lookup(catalog, figure_description(cell)) or figure_description(cell)
+        for key, text in figure_descriptions(cell):
+            cell["metadata"]["d2lmini"][key] = lookup(catalog, text) or text
     zh["metadata"]["d2lmini"] = {"language": LOCALE, "english": f"../{name}"}
     return zh
 
@@ -272,9 +275,10 @@ def code_without_comments(code):
 
 
 def metadata_beyond_prose(cell):
-    """A cell's metadata without its figure description (the one metadata text that is translated)."""
+    """A cell's metadata without its figure descriptions (the only metadata texts that are translated)."""
     metadata = copy.deepcopy(cell.get("metadata", {}))
-    metadata.get("d2lmini", {}).pop("alt", None)
+    for key in FIGURE_KEYS:
+        metadata.get("d2lmini", {}).pop(key, None)
     return metadata
 
 

@@ -1,8 +1,9 @@
 """Every figure in every lesson has a text alternative a student who cannot see it can use.
 
-A code cell that shows a figure carries its description in `metadata.d2lmini.alt` (one figure per cell). The
-site, JupyterLab (the d2lmini lab extension) and the classroom's feedback pages read it from there; the
-Chinese notebooks carry the translated description. A number in a description must be one the cell itself
+A code cell that shows a figure carries its description in `metadata.d2lmini.alt` (one figure per cell); a cell
+whose figure only a live widget draws (nothing committed) carries it in `metadata.d2lmini.widget_alt`. The
+site, JupyterLab (the d2lmini lab extension) and the classroom's feedback pages read them from there; the
+Chinese notebooks carry the translated descriptions. A number in a description must be one the cell itself
 prints or sets, so that a description stays true when the data change."""
 import json
 import re
@@ -27,8 +28,8 @@ def _figure_cells(path):
             yield cell, images
 
 
-def _alt(cell):
-    return cell.get("metadata", {}).get("d2lmini", {}).get("alt")
+def _alt(cell, key="alt"):
+    return cell.get("metadata", {}).get("d2lmini", {}).get(key)
 
 
 def _printed_and_set(cell):
@@ -57,33 +58,45 @@ def test_every_figure_has_one_meaningful_description(path):
             problems.append(f"{where} shows a figure without metadata.d2lmini.alt")
         if alt and not images:
             problems.append(f"{where} has a description but shows no figure: stale metadata.d2lmini.alt")
-        if not alt:
-            continue
-        if FILE_NAME.search(alt):
-            problems.append(f"{where}: the description reads like a file name: {alt!r}")
-        size = len(CJK.findall(alt)) if chinese else len(alt.split())
-        low, high = (15, 200) if chinese else (8, 80)
-        if not low <= size <= high:
-            unit = "characters" if chinese else "words"
-            problems.append(f"{where}: the description has {size} {unit}; write {low}-{high}: what is plotted, "
-                            f"what to notice")
-        if chinese and not CJK.search(alt):
-            problems.append(f"{where}: the description is not translated")
-        known = {_plain_number(n) for n in NUMBER.findall(_printed_and_set(cell))}
-        for number in NUMBER.findall(alt):
-            if _plain_number(number) not in known and not (number.isdigit() and int(number) <= 10):
-                problems.append(f"{where}: the description quotes {number}, which the cell neither sets nor prints "
-                                f"(keep numbers out of descriptions or quote what the cell prints)")
+        if alt and _alt(cell, "widget_alt"):
+            problems.append(f"{where} has both alt and widget_alt: a cell shows one figure")
+        problems += [f"{where}: {problem}" for text in (alt, _alt(cell, "widget_alt")) if text
+                     for problem in _text_problems(text, cell, chinese)]
     assert not problems, "\n".join(problems)
+
+
+def _text_problems(alt, cell, chinese):
+    """What is wrong with one description: its length, a file name, numbers the cell does not give."""
+    problems = []
+    if FILE_NAME.search(alt):
+        problems.append(f"the description reads like a file name: {alt!r}")
+    size = len(CJK.findall(alt)) if chinese else len(alt.split())
+    low, high = (15, 200) if chinese else (8, 80)
+    if not low <= size <= high:
+        unit = "characters" if chinese else "words"
+        problems.append(f"the description has {size} {unit}; write {low}-{high}: what is plotted, "
+                        f"what to notice")
+    if chinese and not CJK.search(alt):
+        problems.append("the description is not translated")
+    known = {_plain_number(n) for n in NUMBER.findall(_printed_and_set(cell))}
+    for number in NUMBER.findall(alt):
+        if _plain_number(number) not in known and not (number.isdigit() and int(number) <= 10):
+            problems.append(f"the description quotes {number}, which the cell neither sets nor prints "
+                            f"(keep numbers out of descriptions or quote what the cell prints)")
+    return problems
+
+
+def _descriptions(path):
+    """{(cell id, key): description} for every figure description of a notebook."""
+    return {(c.get("id"), key): _alt(c, key) for c, _ in _figure_cells(path) for key in ("alt", "widget_alt")
+            if _alt(c, key)}
 
 
 def test_chinese_descriptions_match_the_english_figures():
     for path in ZH_LESSONS:
-        english = {c.get("id"): _alt(c) for c, _ in _figure_cells(ROOT / "notebooks" / path.name)}
-        chinese = {c.get("id"): _alt(c) for c, _ in _figure_cells(path)}
-        described = {k for k, v in english.items() if v}
-        assert described == {k for k, v in chinese.items() if v}, path.name
-        for cell_id in described:
-            en_numbers = sorted(_plain_number(n) for n in NUMBER.findall(english[cell_id]))
-            zh_numbers = sorted(_plain_number(n) for n in NUMBER.findall(chinese[cell_id]))
-            assert en_numbers == zh_numbers, (path.name, cell_id, english[cell_id], chinese[cell_id])
+        english, chinese = _descriptions(ROOT / "notebooks" / path.name), _descriptions(path)
+        assert english.keys() == chinese.keys(), path.name
+        for where, text in english.items():
+            en_numbers = sorted(_plain_number(n) for n in NUMBER.findall(text))
+            zh_numbers = sorted(_plain_number(n) for n in NUMBER.findall(chinese[where]))
+            assert en_numbers == zh_numbers, (path.name, where, text, chinese[where])
