@@ -217,7 +217,6 @@ def descriptions(lab, name):
 # JupyterLab 4.6's own markup inside a notebook panel that axe-core flags, measured on notebook 11. The course
 # cannot change it (it is JupyterLab's and nbgrader's, not the lesson's); a violation anywhere else fails.
 LAB_CHROME = {
-    "aria-input-field-name": (".cm-content",),  # each cell's CodeMirror editor: role=textbox without a name
     "aria-required-children": (".jp-WindowedPanel-viewport",),  # the cell list holds cells with aria-label
     "aria-allowed-attr": (".validate-button", ".jp-DebuggerBugButton"),  # toolbar toggles: aria-pressed
 }

@@ -14,6 +14,9 @@
  * A widget with the class `d2lmini-status` (the lessons' result lines) becomes a polite live region
  * (role="status"), so a screen reader announces each new result.
  *
+ * JupyterLab's cell editors (CodeMirror, role="textbox") have no accessible name either: each gets one,
+ * "code cell 3", "markdown cell 4", so a screen reader says where the cursor is.
+ *
  * JupyterLab loads a federated extension as a module-federation container: it runs this script, then
  * calls window._JUPYTERLAB[name].init(shareScope) and .get("./extension"), and activates the plugin(s)
  * default-exported by the module that factory returns. The INotebookTracker token must be the very object
@@ -61,8 +64,10 @@
   }
 
   function describe(notebook) {
-    // give every <img> in each code cell's outputs its cell's description
-    notebook.widgets.forEach(function (cell) {
+    // name every cell's editor; give every <img> in each code cell's outputs its cell's description
+    notebook.widgets.forEach(function (cell, index) {
+      var editor = cell.model && cell.node.querySelector(".cm-content");
+      if (editor) set(editor, "aria-label", cell.model.type + " cell " + (index + 1));
       if (!cell.model || cell.model.type !== "code" || !cell.outputArea) return;
       var alt = description(cell);
       if (alt === null) return;
