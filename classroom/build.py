@@ -24,7 +24,7 @@ from cells import (
     questions,
     strip_region,
 )
-from nbgrader_env import DescribeFigures, generate_assignments, make_course
+from nbgrader_env import DescribeFigures, PageLanguage, generate_assignments, make_course, page_language
 
 from d2lmini.outdir import output_folder
 
@@ -87,11 +87,14 @@ def build_solutions(notebooks: list[Path], out: Path) -> Path:
     from nbconvert import HTMLExporter
     exporter = HTMLExporter()
     exporter.register_preprocessor(DescribeFigures(), enabled=True)  # each figure's description as its alt
+    exporter.register_preprocessor(PageLanguage(), enabled=True)  # <html lang="zh"> for the Chinese edition
+    languages = []
     links = []
     with output_folder(out, marker=SOLUTIONS_MARKER, inputs=_inputs(notebooks),
                        legacy=_only(".ipynb", ".html")) as staging:
         for path in notebooks:
             nb = solutions_notebook(path)
+            languages.append(page_language(nb))
             nbformat.write(nb, staging / path.name)
             html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"{path.stem}: solutions"}})
             (staging / f"{path.stem}.html").write_text(html, encoding="utf-8")
@@ -99,8 +102,10 @@ def build_solutions(notebooks: list[Path], out: Path) -> Path:
             n = sum(map(is_autograded_test, nb.cells))
             links.append(f'<li><a href="{path.stem}.html">{title}</a> ({n} autograded questions, '
                          f'<a href="{path.name}">notebook</a>)</li>')
+        lang = languages[0] if len(set(languages)) == 1 else "en"
         (staging / "index.html").write_text(
-            "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>d2lmini: solutions</title></head>\n"
+            f"<!DOCTYPE html>\n<html lang='{lang}'><head><meta charset='utf-8'>"
+            "<title>d2lmini: solutions</title></head>\n"
             "<body><h1>d2lmini: exercises with solutions</h1>\n<ul>\n" + "\n".join(links) +
             "\n</ul></body></html>\n", encoding="utf-8")
     return out

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 from cells import cell_timeout, estimated_seconds, exercise_titles, questions
-from nbgrader_env import COURSE_ID, INFRASTRUCTURE, generate_assignments, make_course, run_converter
+from nbgrader_env import COURSE_ID, INFRASTRUCTURE, generate_assignments, make_course, page_language, run_converter
 from submissions import collect_submissions, read_submission, repair
 
 from d2lmini.outdir import output_folder
@@ -175,9 +175,11 @@ def _grade_into(staging: Path, work: Path, found: dict, notes: list, sources: di
           f"time limit per cell {', '.join(f'{a[:2]} {limits[a]} s' for a in wanted)})", flush=True)
     grades = defaultdict(dict)
     titles = {a: exercise_titles(releases[a]) for a in wanted}
+    languages = {a: page_language(releases[a]) for a in wanted}
     for k, result in enumerate(_run(tasks, base, jobs), 1):
         key = result["student"], result["assignment"]
-        statuses[key] = _collect(result, staging, grades, statuses[key], lost[key], titles[key[1]], log)
+        statuses[key] = _collect(result, staging, grades, statuses[key], lost[key], titles[key[1]], log,
+                                 languages[key[1]])
         got = grades[key[1]].get(key[0], {})
         auto = [g for g in got.values() if g["cell_type"] == "code"]
         print(f"  [{k}/{len(tasks)}] {key[0]}/{key[1]}: {statuses[key]}, "
@@ -221,7 +223,8 @@ def _run(tasks: list, base: Path, jobs: int):
     pool.shutdown()
 
 
-def _collect(result: dict, staging: Path, grades: dict, notes: str, lost: int, titles: dict, log: list) -> str:
+def _collect(result: dict, staging: Path, grades: dict, notes: str, lost: int, titles: dict, log: list,
+             lang: str = "en") -> str:
     """Copy one result's feedback and graded notebook into `staging`; return the submission's status."""
     course, assignment, student = Path(result["course"]), result["assignment"], result["student"]
     log.append(f"==== {student}/{assignment} ({result['seconds']:.0f} s) ====\n{result['log']}")
@@ -238,7 +241,7 @@ def _collect(result: dict, staging: Path, grades: dict, notes: str, lost: int, t
     fb = course / "feedback" / student / assignment / f"{assignment}.html"
     if fb.exists():
         (staging / "feedback" / student).mkdir(parents=True, exist_ok=True)
-        page = polish_feedback(fb.read_text(encoding="utf-8"), titles)
+        page = polish_feedback(fb.read_text(encoding="utf-8"), titles, lang)
         (staging / "feedback" / student / fb.name).write_text(page, encoding="utf-8")
     nb = course / "autograded" / student / assignment / f"{assignment}.ipynb"
     if nb.exists():
@@ -247,14 +250,15 @@ def _collect(result: dict, staging: Path, grades: dict, notes: str, lost: int, t
     return "; ".join((parts or [GRADED]) + ([notes] if notes else []))
 
 
-def polish_feedback(page: str, titles: dict[str, str]) -> str:
-    """nbgrader's feedback page with each question named by its exercise and long lines wrapped."""
+def polish_feedback(page: str, titles: dict[str, str], lang: str = "en") -> str:
+    """nbgrader's feedback page with each question named by its exercise, long lines wrapped, its language set."""
     def label(match):
         title = titles.get(match.group(1))
         return f'<a href="#{match.group(1)}">{html.escape(title)}</a>' if title else match.group(0)
     page = re.sub(r'<a href="#([^"]+)">(?:Test cell|Written response|Coding free-response|Task)</a>', label, page)
     page = re.sub(r"Grade cell: <code>([^<]+)</code>",
                   lambda m: f"{html.escape(titles.get(m.group(1), 'Grade cell'))}: <code>{m.group(1)}</code>", page)
+    page = re.sub(r"<html>", f'<html lang="{lang}">', page, count=1)  # nbgrader's template names no language
     return page.replace("</head>", WRAP_CSS + "\n</head>", 1)
 
 

@@ -104,6 +104,24 @@ class DescribeFigures(Preprocessor):
         return cell, resources
 
 
+def page_language(nb) -> str:
+    """The ISO 639-1 code of a notebook's language (metadata d2lmini.language, zh_CN -> zh); 'en' by default."""
+    return (nb.get("metadata", {}).get("d2lmini", {}).get("language") or "en").split("_")[0]
+
+
+class PageLanguage(Preprocessor):
+    """The HTML page's lang attribute is the notebook's language (nbconvert writes lang="en" for every page).
+
+    For nbconvert's templates (the solutions pages); nbgrader's feedback template has no lang: grade.py adds it."""
+
+    enabled = True
+
+    def preprocess(self, nb, resources):
+        if resources is not None and "language_code" in resources:
+            resources["language_code"] = page_language(nb)
+        return nb, resources
+
+
 class _QuietNoise(logging.Filter):
     """Drops warnings every honest submission triggers, so that the log shows only what needs a look.
 

@@ -1,5 +1,6 @@
 """Figure descriptions in the classroom editions (issue 18): kept in the student edition, the alt text of
-every figure in nbgrader's feedback page and in the solutions page, and no "Alternative text is missing".
+every figure in nbgrader's feedback page and in the solutions page, and no "Alternative text is missing";
+the pages' lang is the notebook's language.
 
 One fixture notebook with two described figures (one before the exercises, one among them) is graded once.
 """
@@ -71,7 +72,7 @@ def test_the_student_edition_keeps_the_descriptions(editions):
 def test_feedback_gives_each_figure_its_description(editions):
     _, _, feedback, log, _ = editions
     assert alts(feedback) == [BEFORE, AMONG]
-    assert NO_DESCRIPTION not in feedback
+    assert NO_DESCRIPTION not in feedback and BeautifulSoup(feedback, "html.parser").html.get("lang") == "en"
     assert "Alternative text is missing" not in log and "WARNING" not in log, log
 
 
@@ -93,3 +94,21 @@ def test_without_a_description_nbconvert_still_warns(caplog):
     logger, buffer = nbgrader_env.task_logger("control")
     logger.warning("Alternative text is missing on %s image(s).", 1)
     assert "Alternative text is missing on 1 image(s)." in buffer.getvalue()
+
+
+@pytest.mark.parametrize(("language", "lang"), [(None, "en"), ("zh_CN", "zh")])
+def test_a_page_says_its_language(language, lang):
+    from nbconvert import HTMLExporter
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 01. Title")])
+    if language:
+        nb.metadata["d2lmini"] = {"language": language}
+    exporter = HTMLExporter()
+    exporter.register_preprocessor(nbgrader_env.PageLanguage(), enabled=True)
+    page, _ = exporter.from_notebook_node(nb)
+    assert BeautifulSoup(page, "html.parser").html.get("lang") == lang
+
+
+def test_a_chinese_feedback_page_says_so():
+    import grade
+    page = grade.polish_feedback("<!DOCTYPE html>\n<html>\n<head></head><body></body></html>", {}, "zh")
+    assert BeautifulSoup(page, "html.parser").html.get("lang") == "zh"
