@@ -181,7 +181,7 @@ def read_idx(path, sha256=None):
     if not path.is_file():
         raise DataError(f"{path} is {'a folder' if path.is_dir() else 'not a regular file'}, not an IDX data file")
     try:
-        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        data = _read_whole(path)
     except (OSError, EOFError, gzip.BadGzipFile) as err:
         raise DataError(f"{path} is damaged ({err}); delete it and download or copy it again") from None
     ndim = data[3] if len(data) >= 4 else 0
@@ -198,6 +198,21 @@ def read_idx(path, sha256=None):
     return np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(shape)
 
 
+def _read_whole(path):
+    """A file's bytes (gunzipped for .gz) read into one writable buffer of the final size, never two copies."""
+    if path.suffix != ".gz":
+        size, opener = path.stat().st_size, open
+    else:
+        with open(path, "rb") as f:  # gzip's trailer holds the unpacked size (modulo 2**32)
+            f.seek(-4, os.SEEK_END)
+            size, opener = int.from_bytes(f.read(4), "little"), gzip.open
+    data = bytearray(size)
+    with opener(path, "rb") as f:
+        if f.readinto(data) != size or f.read(1):
+            raise EOFError("its length is not the one it declares")
+    return data
+
+
 def load_tensors(name, train=True, *, root=None, download=True):
     """The whole split as (uint8 images of shape (N, 1, 28, 28), int64 labels of shape (N,))."""
     spec = dataset_spec(name)
@@ -207,7 +222,7 @@ def load_tensors(name, train=True, *, root=None, download=True):
     labels = read_idx(labels_path, _SHA256[spec.folder][labels_name])
     if len(images) != len(labels):
         raise DataError(f"{images_path} holds {len(images)} images but {labels_path} {len(labels)} labels")
-    return torch.from_numpy(images.copy()).unsqueeze(1), torch.from_numpy(labels.astype(np.int64))
+    return torch.from_numpy(images).unsqueeze(1), torch.from_numpy(labels.astype(np.int64))
 
 
 def _ensure_torchvision_layout(spec, root, train, download):
