@@ -29,6 +29,16 @@ from nbgrader_env import DescribeFigures, PageLanguage, generate_assignments, ma
 from d2lmini.outdir import output_folder
 
 STUDENT_MARKER, SOLUTIONS_MARKER = "d2lmini-student", "d2lmini-solutions"
+# nbconvert's lab template fails WCAG 2.1 AA contrast on its grey code background (#f5f5f5): numbers #080,
+# comments #408080, operators #a2f; and its faded "In [ ]:" prompts. Darker shades of the same hues.
+READABLE_CSS = """<style>
+:root { --jp-mirror-editor-number-color: #006400; --jp-mirror-editor-comment-color: #306060;
+        --jp-mirror-editor-operator-color: #7a1fb8; --jp-mirror-editor-meta-color: #7a1fb8;
+        --jp-mirror-editor-atom-color: #3030c0; --jp-mirror-editor-bracket-color: #5f5f3f;
+        --jp-mirror-editor-hr-color: #595959; }
+.jp-Cell .jp-InputPrompt, .jp-Cell .jp-OutputPrompt { color: #595959 !important; opacity: 1 !important; }
+</style>
+"""
 
 
 def _only(*suffixes):
@@ -97,6 +107,7 @@ def build_solutions(notebooks: list[Path], out: Path) -> Path:
             languages.append(page_language(nb))
             nbformat.write(nb, staging / path.name)
             html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"{path.stem}: solutions"}})
+            html = html.replace("</head>", READABLE_CSS + "</head>", 1)
             (staging / f"{path.stem}.html").write_text(html, encoding="utf-8")
             title = nb.cells[0].source.split("\n")[0].lstrip("# ").strip()
             n = sum(map(is_autograded_test, nb.cells))

@@ -38,6 +38,13 @@ MARKER = "d2lmini-grades"
 GRADED, MISSING, NOT_A_NOTEBOOK, FAILED = "graded", "missing", "not a notebook", "could not be graded"
 LEGACY_NAMES = {"scores.csv", "scores_wide.csv", "log.txt", "feedback", "autograded"}
 WRAP_CSS = "<style>pre, .highlight pre, .output_text pre { white-space: pre-wrap; overflow-wrap: anywhere; }</style>"
+# nbgrader's feedback template (Bootstrap 3) fails WCAG 2.1 AA contrast: links #337ab7 on the grey panels (4.17:1)
+# and told from text by colour alone, "(Top)" links #bbb on the blue headings, comments #3d7b7b on #f5f5f5
+READABLE_CSS = ("<style>a, a:visited { color: #23527c; text-decoration: underline; }"
+                " div.nbgrader_cell .panel-heading a { color: inherit; }"  # the heading's own colour, not #bbb
+                " .panel-primary > .panel-heading { background-color: #23527c; }"
+                " .highlight .c, .highlight .c1, .highlight .cm, .highlight .ch, .highlight .cs { color: #306060; }"
+                "</style>")
 
 
 class GradingError(ValueError):
@@ -251,7 +258,8 @@ def _collect(result: dict, staging: Path, grades: dict, notes: str, lost: int, t
 
 
 def polish_feedback(page: str, titles: dict[str, str], lang: str = "en") -> str:
-    """nbgrader's feedback page with each question named by its exercise, long lines wrapped, its language set."""
+    """nbgrader's feedback page with each question named by its exercise, long lines wrapped, its language set,
+    its colours readable (WCAG 2.1 AA contrast)."""
     def label(match):
         title = titles.get(match.group(1))
         return f'<a href="#{match.group(1)}">{html.escape(title)}</a>' if title else match.group(0)
@@ -259,7 +267,7 @@ def polish_feedback(page: str, titles: dict[str, str], lang: str = "en") -> str:
     page = re.sub(r"Grade cell: <code>([^<]+)</code>",
                   lambda m: f"{html.escape(titles.get(m.group(1), 'Grade cell'))}: <code>{m.group(1)}</code>", page)
     page = re.sub(r"<html>", f'<html lang="{lang}">', page, count=1)  # nbgrader's template names no language
-    return page.replace("</head>", WRAP_CSS + "\n</head>", 1)
+    return page.replace("</head>", WRAP_CSS + READABLE_CSS + "\n</head>", 1)
 
 
 # ---------------------------------------------------------------------------------------------
