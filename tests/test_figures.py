@@ -100,3 +100,25 @@ def test_chinese_descriptions_match_the_english_figures():
             en_numbers = sorted(_plain_number(n) for n in NUMBER.findall(text))
             zh_numbers = sorted(_plain_number(n) for n in NUMBER.findall(chinese[where]))
             assert en_numbers == zh_numbers, (path.name, where, text, chinese[where])
+
+
+# Colour maps a reader with a colour-vision deficiency can read: grey for pixel images, perceptually uniform
+# sequential maps for matrices, colour-blind-safe diverging maps (with a colour bar) for signed values.
+READABLE_MAPS = {"gray", "gray_r", "Greys", "viridis", "cividis", "magma", "inferno", "Blues", "RdBu", "RdBu_r",
+                 "PuOr", "PuOr_r"}
+COLOUR_MAP = re.compile(r"cmap\s*=\s*[\"']([A-Za-z_]+)[\"']")
+RED = re.compile(r"[\"'](?:tab:)?(?:red|r)[\"']|[\"']#?(?:ff0000|d62728)[\"']", re.IGNORECASE)
+GREEN = re.compile(r"[\"'](?:tab:)?(?:green|g)[\"']|[\"']#?(?:00ff00|2ca02c)[\"']", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_plots_do_not_depend_on_colour_vision(path):
+    problems = []
+    for cell, _ in _figure_cells(path):
+        code = "".join(cell["source"])
+        problems += [f"cell {cell.get('id')}: cmap {name!r} is not colour-blind safe (use one of "
+                     f"{sorted(READABLE_MAPS)})" for name in COLOUR_MAP.findall(code) if name not in READABLE_MAPS]
+        if RED.search(code) and GREEN.search(code):
+            problems.append(f"cell {cell.get('id')}: red and green in one cell (use d2lmini.plot.COLORS, and tell "
+                            "lines apart by marker or dash, bars by hatching)")
+    assert not problems, "\n".join(problems)
