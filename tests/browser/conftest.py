@@ -151,9 +151,9 @@ AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.mi
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 # started without waiting, so that several tabs can run axe at once; AXE_RESULT awaits it
-START_AXE = """([context, tags]) => {
+START_AXE = """([context, tags, off]) => {
     window.__d2lminiAxe = axe.run(context || document, {runOnly: {type: 'tag', values: tags},
-                                                        resultTypes: ['violations']})
+        rules: Object.fromEntries(off.map(id => [id, {enabled: false}])), resultTypes: ['violations']})
         .then(result => result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             count: v.nodes.length, targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
             summary: (v.nodes[0] && v.nodes[0].failureSummary || '').split('\\n').slice(0, 3).join(' ')})));
@@ -161,8 +161,9 @@ START_AXE = """([context, tags]) => {
 AXE_RESULT = """() => window.__d2lminiAxe"""
 
 
-def start_axe(page, include=None, exclude=None):
-    """Inject axe.min.js (from tests/browser/node_modules, `make axe-deps`; never a CDN) and start a run."""
+def start_axe(page, include=None, exclude=None, skip_rules=()):
+    """Inject axe.min.js (from tests/browser/node_modules, `make axe-deps`; never a CDN) and start a run
+    (without the rules named in skip_rules)."""
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} is missing: run `make axe-deps` (npm ci in tests/browser)")
     if not page.evaluate("() => typeof window.axe === 'object' && !!window.axe.run"):
@@ -170,7 +171,7 @@ def start_axe(page, include=None, exclude=None):
     context = None
     if include or exclude:
         context = {"include": _selectors(include) or ["html"], "exclude": _selectors(exclude)}
-    page.evaluate(START_AXE, [context, AXE_TAGS])
+    page.evaluate(START_AXE, [context, AXE_TAGS, list(skip_rules)])
 
 
 def axe_result(page):

@@ -264,24 +264,32 @@ def test_a_file_copy_works_offline(page, recorder):
 
 
 AXE_TABS = 4  # pages checked at once: axe's colour-contrast check takes seconds on a long notebook page
+# The Chinese pages share the English pages' theme, stylesheet, code colours and outputs: colour contrast is
+# checked on every English page and on this sample of Chinese ones, every other rule on every page.
+ZH_CONTRAST_SAMPLE = {"zh/index.html", "zh/01_softmax_theory.html", "zh/06_evaluation_calibration.html", "zh/api.html"}
 
 
 @pytest.mark.skipif(not PAGES, reason="no site in build/html: run `make html`")
 def test_every_page_passes_axe(axe, context, site_url):
     # One browser context; a few tabs run axe at the same time (each tab its own renderer process), formulas
-    # typeset first, since axe must judge what MathJax puts on the page.
-    tabs = [context.new_page() for _ in range(AXE_TABS)]
-    found, t0 = {}, time.monotonic()
-    for start in range(0, len(PAGES), AXE_TABS):
-        batch = list(zip(PAGES[start:start + AXE_TABS], tabs))
-        for name, tab in batch:
-            _open(tab, f"{site_url}/{name}")
-            tab.evaluate(WAIT_FOR_MATHJAX)
-            axe.start(tab)
-        for name, tab in batch:
-            violations = axe.result(tab)
-            if violations:
-                found[name] = violations
+    # typeset first, since axe must judge what MathJax puts on the page. A tab takes the next page as soon
+    # as its own is done.
+    def begin(name, tab):
+        _open(tab, f"{site_url}/{name}")
+        tab.evaluate(WAIT_FOR_MATHJAX)
+        same_colours = name.startswith("zh/") and name not in ZH_CONTRAST_SAMPLE
+        axe.start(tab, skip_rules=["color-contrast"] if same_colours else ())
+        return name, tab
+
+    waiting, found, t0 = list(PAGES), {}, time.monotonic()
+    running = [begin(waiting.pop(0), context.new_page()) for _ in range(min(AXE_TABS, len(waiting)))]
+    while running:
+        name, tab = running.pop(0)
+        violations = axe.result(tab)
+        if violations:
+            found[name] = violations
+        if waiting:
+            running.append(begin(waiting.pop(0), tab))
     seconds = time.monotonic() - t0
     print(f"axe-core on {len(PAGES)} pages, {AXE_TABS} tabs: {seconds:.0f} s")
     assert not found, f"WCAG 2.1 A/AA violations on {len(found)} of {len(PAGES)} pages:\n" + "\n".join(
