@@ -38,17 +38,28 @@ def is_manual_answer(cell) -> bool:
     return bool(m.get("grade")) and bool(m.get("solution"))
 
 
-def strip_region(source: str, begin: str, end: str) -> str:
-    """`source` without the lines from the one holding `begin` to the one holding `end`."""
-    out, inside = [], False
+def _partition(source: str, begin: str, end: str) -> tuple[list[str], list[str]]:
+    """(the lines between the line holding `begin` and the one holding `end`, the lines outside); the
+    marker lines themselves are in neither."""
+    within, outside, inside = [], [], False
     for line in source.split("\n"):
         if begin in line:
             inside = True
         elif end in line:
             inside = False
-        elif not inside:
-            out.append(line)
-    return "\n".join(out)
+        else:
+            (within if inside else outside).append(line)
+    return within, outside
+
+
+def region(source: str, begin: str, end: str) -> list[str]:
+    """The lines of `source` between the line holding `begin` and the one holding `end`."""
+    return _partition(source, begin, end)[0]
+
+
+def strip_region(source: str, begin: str, end: str) -> str:
+    """`source` without the lines from the one holding `begin` to the one holding `end`."""
+    return "\n".join(_partition(source, begin, end)[1])
 
 
 def questions(nb) -> list[dict]:

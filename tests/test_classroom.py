@@ -152,15 +152,8 @@ def skills_graded_too_often(paths, limit=2):
 
 def region_lines(source, begin, end):
     """The non-trivial lines (longer than 12 characters, not comments) between two marker lines."""
-    lines, inside = [], False
-    for line in source.split("\n"):
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        elif inside and len(line.strip()) > 12 and not line.strip().startswith("#"):
-            lines.append(line.strip())
-    return lines
+    lines = (line.strip() for line in cells.region(source, begin, end))
+    return [line for line in lines if len(line) > 12 and not line.startswith("#")]
 
 
 def solution_lines(cell):

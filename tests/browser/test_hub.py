@@ -40,6 +40,9 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "classroom"))
+import cells  # noqa: E402  (classroom/cells.py: the nbgrader markers' regions)
+
 SHOTS = Path(os.environ.get("D2LMINI_SCREENSHOTS") or ROOT / "build" / "browser-failures")
 TIMEOUT_MS = 120_000
 HUB_DIR_CODE = ROOT / "classroom" / "hub"
@@ -195,16 +198,8 @@ def _solution_body(source):
     return "\n".join(line for line in source.split("\n") if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line)
 
 
-def _region(source, begin, end):
-    lines, inside = [], False
-    for line in source.split("\n"):
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        elif inside:
-            lines.append(line.strip())
-    return lines
+def _stripped_region(source, begin, end):
+    return [line.strip() for line in cells.region(source, begin, end)]
 
 
 def _wrong_answer(solutions):
@@ -240,10 +235,10 @@ def lesson_plan():
             continue
         if cell.cell_type == "code" and meta.get("solution"):
             solutions[gid] = cell.source
-            secret += _region(cell.source, "BEGIN SOLUTION", "END SOLUTION")
+            secret += _stripped_region(cell.source, "BEGIN SOLUTION", "END SOLUTION")
         elif cell.cell_type == "code" and meta.get("grade"):
             tests[gid] = meta["points"]
-            hidden += _region(cell.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+            hidden += _stripped_region(cell.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
         elif cell.cell_type == "markdown" and meta.get("grade") and meta.get("solution"):
             written[gid] = meta["points"]
             secret.append(cell.source.split("\n")[0].strip())
