@@ -17,8 +17,9 @@ kernel, so this is far below one kernel's resident size.
     python benchmarks/class_load.py --students 8 --lessons 03 07
     python benchmarks/class_load.py --alone            # one kernel per lesson, with the biggest cells
 
-Each kernel has one thread (OMP_NUM_THREADS=1, as on the course hub) and D2LMINI_DATA set; kernels talk
-over the ipc transport (no TCP ports: kernels started at the same moment cannot pick the same port).
+Each kernel has the course hub's environment (classroom/hub/kernel_env.py: one thread, glibc's allocator
+settings) and D2LMINI_DATA set; kernels talk over the ipc transport (no TCP ports: kernels started at the
+same moment cannot pick the same port).
 """
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from classroom.hub.kernel_env import KERNEL_ENV  # noqa: E402 (the repository is on the path only from here)
+
 GB = 2**30
 SAMPLE_S = 0.25
 TARGET_GB = 0.6  # issue 15: memory per additional student
@@ -125,9 +129,15 @@ def run_student(notebook: Path, report: Path, timeout: int) -> None:
 # ------------------------------------------------------------------ the class (the parent)
 
 
-def start_students(notebook: Path, n: int, work: Path, timeout: int) -> list[tuple[subprocess.Popen, Path]]:
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
+def student_env() -> dict[str, str]:
+    """A student's environment as on the course hub (classroom/hub/kernel_env.py), plus the caller's data folder."""
+    env = dict(os.environ, **KERNEL_ENV, PYTHONDONTWRITEBYTECODE="1")
     env.pop("MPLBACKEND", None)
+    return env
+
+
+def start_students(notebook: Path, n: int, work: Path, timeout: int) -> list[tuple[subprocess.Popen, Path]]:
+    env = student_env()
     students = []
     for k in range(n):
         folder = work / f"student{k}"

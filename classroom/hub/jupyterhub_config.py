@@ -31,6 +31,9 @@ c = get_config()  # noqa: F821 (provided by traitlets when JupyterHub loads this
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+from classroom.hub.kernel_env import KERNEL_ENV  # noqa: E402 (the repository is on the path only from here)
+
 VENV_BIN = Path(sys.executable).parent  # the project's environment: the hub, the servers and the kernels
 HUB_DIR = Path(os.environ.get("D2LMINI_HUB_DIR") or ROOT / "build" / "hub").resolve()
 COURSE_ID = "d2lmini"
@@ -122,9 +125,8 @@ c.Spawner.start_timeout = 120  # a loaded machine starts a server slowly
 c.Spawner.http_timeout = 120
 c.Spawner.environment = {
     "PATH": os.pathsep.join([str(VENV_BIN), "/usr/local/bin", "/usr/bin", "/bin"]),
-    # one thread per kernel: thirty kernels with one thread per core each would fight over the cores
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
+    # one thread per kernel and glibc's allocator settings (classroom/hub/kernel_env.py says why)
+    **KERNEL_ENV,
     "D2LMINI_DATA": os.environ.get("D2LMINI_DATA", ""),
     "D2LMINI_EXCHANGE": str(HUB_DIR / "exchange"),
     # nbgrader's settings for everyone (exchange, course id, who takes which course): classroom/hub/jupyter/
